@@ -1,0 +1,50 @@
+// Builds everything into dist/:
+// - dist/app: the Functions app, bundled with code splitting so that each SDK is loaded when a function
+//   first needs it (cold start pays only for @azure/functions and the registrations);
+// - dist/src, dist/local, dist/bench: plain transpiled modules for the dev host, the local stack and the benchmarks.
+import { build } from "esbuild";
+import { readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+
+async function listTs(dir) {
+  const out = [];
+  for (const entry of await readdir(join(root, dir), { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) {
+      out.push(join(entry.parentPath ?? entry.path, entry.name));
+    }
+  }
+  return out;
+}
+
+await rm(join(root, "dist"), { recursive: true, force: true });
+
+const common = { platform: "node", target: "node20", sourcemap: true, logLevel: "warning" };
+
+await build({
+  ...common,
+  entryPoints: { index: join(root, "src/index.ts") },
+  outdir: join(root, "dist/app"),
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  // @azure/functions-core is provided by the Functions worker (or the dev host) at run time.
+  // @azure/functions stays a package so that the app and the host share one copy of the library.
+  external: ["@azure/functions-core", "@azure/functions"],
+  // Bundled CommonJS dependencies call require(); give the ESM bundle a real one.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  chunkNames: "chunks/[name]-[hash]",
+  metafile: false,
+});
+
+const transpiled = [...(await listTs("src")), ...(await listTs("local")), ...(await listTs("bench"))];
+await build({
+  ...common,
+  entryPoints: transpiled,
+  outdir: join(root, "dist"),
+  outbase: root,
+  bundle: false,
+  format: "esm",
+});
+
