@@ -47,4 +47,3 @@ await build({
   bundle: false,
   format: "esm",
 });
-

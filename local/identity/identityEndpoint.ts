@@ -1,0 +1,413 @@
+// The local managed identity endpoint: the two protocols @azure/identity (through MSAL) speaks to a real
+// one, so the app's credential code runs unchanged against it.
+// - App Service, api-version 2019-08-01: GET {IDENTITY_ENDPOINT}?resource=…&api-version=…, header
+//   X-IDENTITY-HEADER = IDENTITY_HEADER, user-assigned selected by client_id | mi_res_id | object_id | principal_id.
+// - IMDS, api-version 2018-02-01: GET /metadata/identity/oauth2/token?resource=…, header Metadata: true,
+//   reached through AZURE_POD_IDENTITY_AUTHORITY_HOST; selectors client_id | msi_res_id | object_id.
+// Tokens are RS256 JWTs signed with a key published at /.well-known/jwks.json, so the local emulators
+// verify them the way Entra-protected services do. /__control lets tests inject faults and read counts.
+import { createServer, type IncomingMessage, type ServerResponse, type Server } from "node:http";
+import { randomBytes, randomUUID } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
+import { z } from "zod";
+import { defaultLocalIdentities, localTenantId, type LocalIdentity } from "./localIdentities.js";
+
+export type IdentityProtocol = "AppService" | "IMDS";
+
+export const faultSchema = z.object({
+  /** status: answer with `status`; delay: answer normally after `delayMs`; hang: never answer;
+   * malformed: 200 with a body that is not a token response; wrong-audience: a token for another audience;
+   * expired: a token whose lifetime is over. */
+  mode: z.enum(["status", "delay", "hang", "malformed", "wrong-audience", "expired"]),
+  status: z.number().int().min(400).max(599).optional(),
+  delayMs: z.number().int().min(0).max(600_000).optional(),
+  /** Apply only to requests for this resource (audience) or identity (client ID); unset = all. */
+  resource: z.string().max(2048).optional(),
+  clientId: z.string().max(128).optional(),
+  /** How many requests it applies to before it clears itself; unset = until cleared. */
+  count: z.number().int().min(1).optional(),
+});
+export type Fault = z.infer<typeof faultSchema>;
+
+export interface TokenRequestRecord {
+  readonly protocol: IdentityProtocol;
+  readonly resource: string;
+  readonly identity: string | undefined;
+  readonly status: number;
+}
+
+export interface IdentityEndpointOptions {
+  readonly host?: string;
+  readonly port?: number;
+  readonly identities?: readonly LocalIdentity[];
+  /** Whether a system-assigned identity is enabled (App Service: "identity not enabled" when false). */
+  readonly systemAssignedEnabled?: boolean;
+  readonly tokenLifetimeSeconds?: number;
+  /** The X-IDENTITY-HEADER secret; generated when unset. */
+  readonly identityHeader?: string;
+}
+
+export interface IdentityEndpoint {
+  readonly url: string;
+  /** IDENTITY_ENDPOINT for the App Service protocol. */
+  readonly appServiceEndpoint: string;
+  /** IDENTITY_HEADER: a secret, never to be logged. */
+  readonly identityHeader: string;
+  /** AZURE_POD_IDENTITY_AUTHORITY_HOST for the IMDS protocol. */
+  readonly imdsAuthorityHost: string;
+  readonly jwksUrl: string;
+  readonly issuer: string;
+  readonly tenantId: string;
+  readonly identities: readonly LocalIdentity[];
+  /** Environment that points @azure/identity at this endpoint through the given protocol. */
+  environment(protocol?: IdentityProtocol): Record<string, string>;
+  setFault(fault: Fault | undefined): void;
+  readonly requests: readonly TokenRequestRecord[];
+  resetRequests(): void;
+  /** Mints a token directly (for emulator tests that need one without going through a credential). */
+  mintToken(options: { resource: string; identity?: LocalIdentity; lifetimeSeconds?: number; audienceOverride?: string }): Promise<string>;
+  close(): Promise<void>;
+}
+
+const appServicePath = "/msi/token";
+const imdsPath = "/metadata/identity/oauth2/token";
+const jwksPath = "/.well-known/jwks.json";
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
+  response.end(text);
+}
+
+function readBody(request: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new Error("body too large"));
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
+  });
+}
+
+/** MSAL sends the resource without `/.default`; accept a URI or a bare application ID like the real endpoints. */
+function isValidResource(resource: string): boolean {
+  if (resource.length === 0 || resource.length > 2048) return false;
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(resource)) return true;
+  try {
+    const url = new URL(resource);
+    return url.protocol === "https:" || url.protocol === "api:";
+  } catch {
+    return false;
+  }
+}
+
+export async function startIdentityEndpoint(options: IdentityEndpointOptions = {}): Promise<IdentityEndpoint> {
+  const identities = options.identities ?? defaultLocalIdentities;
+  const systemAssignedEnabled = options.systemAssignedEnabled ?? true;
+  const lifetime = options.tokenLifetimeSeconds ?? 24 * 3600;
+  const identityHeader = options.identityHeader ?? randomBytes(24).toString("base64url");
+  const issuer = `https://sts.windows.net/${localTenantId}/`;
+  const { privateKey, publicKey } = await generateKeyPair("RS256", { modulusLength: 2048 });
+  const kid = randomUUID();
+  const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, use: "sig", alg: "RS256" };
+
+  let fault: Fault | undefined;
+  let faultUses = 0;
+  const requests: TokenRequestRecord[] = [];
+  const hung = new Set<ServerResponse>();
+
+  async function mintToken(args: {
+    resource: string;
+    identity?: LocalIdentity;
+    lifetimeSeconds?: number;
+    audienceOverride?: string;
+  }): Promise<string> {
+    const identity = args.identity ?? identities.find((candidate) => candidate.kind === "system") ?? identities[0];
+    if (!identity) throw new Error("no identity to mint a token for");
+    const now = Math.floor(Date.now() / 1000);
+    const seconds = args.lifetimeSeconds ?? lifetime;
+    const issuedAt = seconds > 0 ? now : now + seconds - 60;
+    return new SignJWT({
+      aud: args.audienceOverride ?? args.resource,
+      oid: identity.objectId,
+      sub: identity.objectId,
+      tid: localTenantId,
+      appid: identity.clientId,
+      appidacr: "2",
+      idtyp: "app",
+      xms_mirid: identity.resourceId,
+      ver: "1.0",
+      uti: randomBytes(16).toString("base64url"),
+    })
+      .setProtectedHeader({ alg: "RS256", typ: "JWT", kid })
+      .setIssuer(issuer)
+      .setIssuedAt(issuedAt)
+      .setNotBefore(issuedAt)
+      .setExpirationTime(now + seconds)
+      .sign(privateKey);
+  }
+
+  function matchesFault(resource: string, identity: LocalIdentity | undefined): Fault | undefined {
+    if (!fault) return undefined;
+    if (fault.resource !== undefined && fault.resource.replace(/\/$/, "") !== resource.replace(/\/$/, "")) return undefined;
+    if (fault.clientId !== undefined && fault.clientId !== identity?.clientId) return undefined;
+    const active = fault;
+    faultUses += 1;
+    if (active.count !== undefined && faultUses >= active.count) {
+      fault = undefined;
+      faultUses = 0;
+    }
+    return active;
+  }
+
+  function selectIdentity(query: URLSearchParams, protocol: IdentityProtocol): { identity?: LocalIdentity; selector?: string } {
+    const clientId = query.get("client_id");
+    const resourceId = protocol === "AppService" ? query.get("mi_res_id") : (query.get("msi_res_id") ?? query.get("mi_res_id"));
+    const objectId = query.get("object_id") ?? (protocol === "AppService" ? query.get("principal_id") : null);
+    if (clientId)
+      return { identity: identities.find((candidate) => candidate.clientId.toLowerCase() === clientId.toLowerCase()), selector: clientId };
+    if (resourceId)
+      return {
+        identity: identities.find((candidate) => candidate.resourceId.toLowerCase() === resourceId.toLowerCase()),
+        selector: resourceId,
+      };
+    if (objectId)
+      return { identity: identities.find((candidate) => candidate.objectId.toLowerCase() === objectId.toLowerCase()), selector: objectId };
+    return { identity: systemAssignedEnabled ? identities.find((candidate) => candidate.kind === "system") : undefined };
+  }
+
+  async function handleToken(request: IncomingMessage, response: ServerResponse, url: URL, protocol: IdentityProtocol): Promise<void> {
+    const query = url.searchParams;
+    const resource = query.get("resource") ?? "";
+    const record = (status: number, identity?: LocalIdentity): void => {
+      requests.push({ protocol, resource, identity: identity?.name, status });
+    };
+    const appServiceError = (status: number, message: string): void =>
+      sendJson(response, status, { statusCode: status, message, correlationId: randomUUID() });
+    const imdsError = (status: number, error: string, description: string): void =>
+      sendJson(response, status, { error, error_description: description });
+    const fail =
+      protocol === "AppService"
+        ? (status: number, message: string) => appServiceError(status, message)
+        : (status: number, message: string) => imdsError(status, "invalid_request", message);
+
+    if (request.method !== "GET") {
+      record(405);
+      fail(405, "The requested method is not allowed.");
+      return;
+    }
+    if (protocol === "AppService") {
+      if (request.headers["x-identity-header"] !== identityHeader) {
+        record(401);
+        // The real endpoint's words; the expected value is never echoed.
+        appServiceError(401, "Unauthorized: X-IDENTITY-HEADER is missing or invalid.");
+        return;
+      }
+      if (query.get("api-version") !== "2019-08-01") {
+        record(400);
+        appServiceError(400, "Invalid or missing api-version: this endpoint supports 2019-08-01.");
+        return;
+      }
+    } else {
+      if (request.headers["metadata"] !== "true") {
+        record(400);
+        imdsError(400, "invalid_request", "Required metadata header not specified");
+        return;
+      }
+      if (query.get("api-version") !== "2018-02-01") {
+        record(400);
+        imdsError(400, "invalid_request", "Invalid or missing api-version parameter");
+        return;
+      }
+    }
+    if (!isValidResource(resource)) {
+      record(400);
+      if (protocol === "AppService") appServiceError(400, "Invalid or missing resource parameter.");
+      else
+        imdsError(
+          400,
+          "invalid_resource",
+          "AADSTS500011: The resource principal named " + resource.slice(0, 200) + " was not found in the tenant.",
+        );
+      return;
+    }
+    const { identity, selector } = selectIdentity(query, protocol);
+    if (!identity) {
+      record(400);
+      if (selector === undefined) {
+        fail(
+          400,
+          protocol === "AppService"
+            ? "No Managed Identity found for the app: system-assigned identity is not enabled."
+            : "Identity not found",
+        );
+      } else if (protocol === "AppService") {
+        appServiceError(400, "No User Assigned or Delegated Managed Identity found for specified ClientId/ResourceId/PrincipalId.");
+      } else {
+        imdsError(400, "invalid_request", "Identity not found");
+      }
+      return;
+    }
+
+    const injected = matchesFault(resource, identity);
+    if (injected?.mode === "hang") {
+      record(0, identity);
+      hung.add(response);
+      response.on("close", () => hung.delete(response));
+      return;
+    }
+    if (injected?.mode === "delay") await new Promise((resolve) => setTimeout(resolve, injected.delayMs ?? 1000));
+    if (injected?.mode === "status") {
+      const status = injected.status ?? 500;
+      record(status, identity);
+      if (status === 429) response.setHeader("retry-after", "1");
+      fail(status, status === 429 ? "Too many requests." : "The managed identity endpoint failed (injected fault).");
+      return;
+    }
+    if (injected?.mode === "malformed") {
+      record(200, identity);
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end('{"access_token": ');
+      return;
+    }
+
+    const lifetimeSeconds = injected?.mode === "expired" ? -120 : lifetime;
+    const audienceOverride = injected?.mode === "wrong-audience" ? "https://management.azure.com" : undefined;
+    const token = await mintToken({ resource, identity, lifetimeSeconds, ...(audienceOverride ? { audienceOverride } : {}) });
+    const now = Math.floor(Date.now() / 1000);
+    const expiresOn = String(now + lifetimeSeconds);
+    record(200, identity);
+    // MSAL reads expires_on (epoch seconds, a string on both protocols); IMDS also sends expires_in.
+    if (protocol === "AppService") {
+      sendJson(response, 200, { access_token: token, expires_on: expiresOn, resource, token_type: "Bearer", client_id: identity.clientId });
+    } else {
+      sendJson(response, 200, {
+        access_token: token,
+        client_id: identity.clientId,
+        expires_in: String(lifetimeSeconds),
+        expires_on: expiresOn,
+        ext_expires_in: String(lifetimeSeconds),
+        not_before: String(now),
+        resource,
+        token_type: "Bearer",
+      });
+    }
+  }
+
+  async function handleControl(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    // Control routes exist for tests and the stack; they listen on loopback only.
+    if (url.pathname === "/__control/fault") {
+      if (request.method === "DELETE") {
+        fault = undefined;
+        faultUses = 0;
+        response.writeHead(204).end();
+        return;
+      }
+      if (request.method === "PUT") {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(await readBody(request, 16_384));
+        } catch {
+          sendJson(response, 400, { error: "body must be JSON" });
+          return;
+        }
+        const result = faultSchema.safeParse(parsed);
+        if (!result.success) {
+          sendJson(response, 400, { error: result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ") });
+          return;
+        }
+        fault = result.data;
+        faultUses = 0;
+        sendJson(response, 200, fault);
+        return;
+      }
+      sendJson(response, 405, { error: "use PUT or DELETE" });
+      return;
+    }
+    if (url.pathname === "/__control/requests") {
+      if (request.method === "DELETE") {
+        requests.length = 0;
+        response.writeHead(204).end();
+        return;
+      }
+      sendJson(response, 200, { count: requests.length, requests });
+      return;
+    }
+    sendJson(response, 404, { error: "not found" });
+  }
+
+  const server: Server = createServer((request, response) => {
+    let url: URL;
+    try {
+      url = new URL(request.url ?? "/", "http://localhost");
+    } catch {
+      sendJson(response, 400, { error: "invalid_request", error_description: "malformed request URL" });
+      return;
+    }
+    // MSAL's IMDS source asks for the token path with a trailing slash; the real endpoints accept both.
+    const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
+    const route =
+      path === appServicePath
+        ? handleToken(request, response, url, "AppService")
+        : path === imdsPath
+          ? handleToken(request, response, url, "IMDS")
+          : path === jwksPath
+            ? Promise.resolve(sendJson(response, 200, { keys: [publicJwk] }))
+            : url.pathname.startsWith("/__control/")
+              ? handleControl(request, response, url)
+              : Promise.resolve(sendJson(response, 404, { error: "not_found", error_description: "no such route" }));
+    route.catch(() => {
+      if (!response.headersSent) sendJson(response, 500, { error: "server_error", error_description: "internal error" });
+      else response.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+
+  return {
+    url,
+    appServiceEndpoint: `${url}${appServicePath}`,
+    identityHeader,
+    imdsAuthorityHost: url,
+    jwksUrl: `${url}${jwksPath}`,
+    issuer,
+    tenantId: localTenantId,
+    identities,
+    environment(protocol = "AppService") {
+      return protocol === "AppService"
+        ? { IDENTITY_ENDPOINT: `${url}${appServicePath}`, IDENTITY_HEADER: identityHeader }
+        : { AZURE_POD_IDENTITY_AUTHORITY_HOST: url };
+    },
+    setFault(next) {
+      fault = next === undefined ? undefined : faultSchema.parse(next);
+      faultUses = 0;
+    },
+    get requests() {
+      return requests;
+    },
+    resetRequests() {
+      requests.length = 0;
+    },
+    mintToken,
+    async close() {
+      for (const response of hung) response.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

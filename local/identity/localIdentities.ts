@@ -1,0 +1,49 @@
+// The identities the local managed identity endpoint knows. Fixed IDs so that role tables, docs and tests
+// can name them; they are not Azure IDs and grant nothing outside this machine.
+
+export interface LocalIdentity {
+  /** `system` for the system-assigned identity, otherwise a label for a user-assigned one. */
+  readonly name: string;
+  readonly kind: "system" | "user";
+  readonly clientId: string;
+  readonly objectId: string;
+  /** ARM resource ID (the `xms_mirid` claim, the `mi_res_id` selector). */
+  readonly resourceId: string;
+}
+
+export const localTenantId = "72f988bf-0000-4000-8000-1d0ca1ba1000";
+export const localSubscriptionId = "00000000-1d00-4000-8000-000000000001";
+export const localResourceGroup = "identity-probe-local";
+
+export const localSystemIdentity: LocalIdentity = {
+  name: "system",
+  kind: "system",
+  clientId: "5e0c1d00-0000-4000-8000-00000000a001",
+  objectId: "5e0c1d00-0000-4000-8000-00000000b001",
+  resourceId: `/subscriptions/${localSubscriptionId}/resourcegroups/${localResourceGroup}/providers/Microsoft.Web/sites/identity-probe-local`,
+};
+
+export const localUserIdentity: LocalIdentity = {
+  name: "identity-probe-uami",
+  kind: "user",
+  clientId: "5e0c1d00-0000-4000-8000-00000000a002",
+  objectId: "5e0c1d00-0000-4000-8000-00000000b002",
+  resourceId: `/subscriptions/${localSubscriptionId}/resourcegroups/${localResourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/identity-probe-uami`,
+};
+
+/**
+ * A user-assigned identity that exists and gets tokens but holds no role anywhere in the local stack:
+ * the "role missing" case (403 → `forbidden`) without changing any role table.
+ */
+export const localUnprivilegedIdentity: LocalIdentity = {
+  name: "identity-probe-norole",
+  kind: "user",
+  clientId: "5e0c1d00-0000-4000-8000-00000000a003",
+  objectId: "5e0c1d00-0000-4000-8000-00000000b003",
+  resourceId: `/subscriptions/${localSubscriptionId}/resourcegroups/${localResourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/identity-probe-norole`,
+};
+
+export const defaultLocalIdentities: readonly LocalIdentity[] = [localSystemIdentity, localUserIdentity, localUnprivilegedIdentity];
+
+/** Principals that hold the data-plane roles in the local emulators' role tables by default. */
+export const defaultPrivilegedObjectIds: readonly string[] = [localSystemIdentity.objectId, localUserIdentity.objectId];

@@ -1,0 +1,3 @@
+import { describeIdentityEndpoint } from "../fixtures/identityEndpointSuite.js";
+
+describeIdentityEndpoint("AppService");
