@@ -388,7 +388,7 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
     issuer,
     tenantId: localTenantId,
     identities,
-    environment(protocol = "AppService") {
+    environment(protocol = "AppService"): Record<string, string> {
       return protocol === "AppService"
         ? { IDENTITY_ENDPOINT: `${url}${appServicePath}`, IDENTITY_HEADER: identityHeader }
         : { AZURE_POD_IDENTITY_AUTHORITY_HOST: url };
