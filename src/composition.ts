@@ -1,0 +1,110 @@
+// The composition root for everything a function needs at run time. Loaded on first use (see
+// runtime.ts), not at registration, so a cold start pays for the Azure SDKs only when a function runs.
+import type { TokenCredential } from "@azure/core-auth";
+import type { ContainerClient } from "@azure/storage-blob";
+import type { AppConfig, ResourceSetting, StorageSettings } from "./config.js";
+import { getAppCredential, getProbedIdentities } from "./identity/sharedCredential.js";
+import { createIdentityHealth, type IdentityHealth, type ResourceProbe } from "./probes/identityHealth.js";
+import { createBlobService, createBlobServiceClient, isContainerNotFound, type BlobService } from "./services/blob/blobService.js";
+import { createProbeHistory, type ProbeHistory } from "./services/blob/probeHistory.js";
+import { createTimerProbe, type TimerProbe } from "./probes/timerProbe.js";
+
+/** A resource's service, or why there is none (the function answers 503 with it). */
+export type Available<T> =
+  | { readonly state: "configured"; readonly service: T }
+  | { readonly state: "unavailable"; readonly reason: string; readonly settings: readonly string[] };
+
+export interface AppServices {
+  readonly config: AppConfig;
+  readonly credential: TokenCredential;
+  readonly identityHealth: IdentityHealth;
+  readonly blobs: Available<BlobService>;
+  readonly history: Available<ProbeHistory>;
+  readonly timerProbe: TimerProbe;
+}
+
+export function availability<S, T>(setting: ResourceSetting<S>, build: (value: S) => T): Available<T> {
+  switch (setting.state) {
+    case "configured":
+      return { state: "configured", service: build(setting.value) };
+    case "unset":
+      return {
+        state: "unavailable",
+        reason: `${setting.setting} is not set: this resource is not configured.`,
+        settings: [setting.setting],
+      };
+    case "misconfigured":
+      return {
+        state: "unavailable",
+        reason: `Misconfigured: ${setting.problems.map((problem) => problem.message).join("; ")}`,
+        settings: setting.problems.map((problem) => problem.setting),
+      };
+  }
+}
+
+/** Per-credential clients: each probed identity proves its own access. */
+function perCredential<T>(create: (credential: TokenCredential) => T): (credential: TokenCredential) => T {
+  const cache = new WeakMap<TokenCredential, T>();
+  return (credential) => {
+    let value = cache.get(credential);
+    if (value === undefined) {
+      value = create(credential);
+      cache.set(credential, value);
+    }
+    return value;
+  };
+}
+
+function storageProbe(setting: ResourceSetting<StorageSettings>): ResourceProbe {
+  const base = {
+    component: "storage",
+    displayName: "the storage account",
+    roleName: "Storage Blob Data Contributor",
+    scopeSetting: "AZURE_STORAGE_ACCOUNT_ID",
+  } as const;
+  if (setting.state === "unset") return { ...base, state: "unset", setting: setting.setting };
+  if (setting.state === "misconfigured") return { ...base, state: "misconfigured", problems: setting.problems };
+  const settings = setting.value;
+  const containerFor = perCredential<ContainerClient>((credential) =>
+    createBlobServiceClient(settings.endpoint, credential).getContainerClient(settings.container),
+  );
+  return {
+    ...base,
+    state: "configured",
+    componentId: `${settings.endpoint}/${settings.container}`,
+    endpoint: settings.endpoint,
+    scope: settings.accountId,
+    async checkAccess(credential, abortSignal) {
+      // Container properties need a data role: a token alone does not pass this.
+      const container = containerFor(credential);
+      try {
+        await container.getProperties({ abortSignal });
+      } catch (error) {
+        if (!isContainerNotFound(error)) throw error;
+        await container.createIfNotExists({ abortSignal });
+        await container.getProperties({ abortSignal });
+      }
+    },
+  };
+}
+
+export function createAppServices(config: AppConfig): AppServices {
+  const credential = getAppCredential(config.appClientId);
+  const identities = getProbedIdentities(config.identities, config.appClientId);
+  const resources: ResourceProbe[] = [storageProbe(config.storage)];
+  const identityHealth = createIdentityHealth({ settings: config, identities, resources });
+  const history = availability(config.storage, (settings) => createProbeHistory(settings, credential));
+  return {
+    config,
+    credential,
+    identityHealth,
+    blobs: availability(config.storage, (settings) => createBlobService(settings, credential)),
+    history,
+    timerProbe: createTimerProbe({
+      identityHealth,
+      history: history.state === "configured" ? history.service : undefined,
+      publish: undefined,
+      stepTimeoutMs: Math.max(config.timeoutMs, 5_000),
+    }),
+  };
+}

@@ -1,0 +1,45 @@
+// Asks an identity's credential for a token and reports what a person debugging identity needs: when it
+// expires, where it came from, and whose it is. The token itself never leaves this module.
+import { createHash } from "node:crypto";
+import type { TokenCredential } from "@azure/core-auth";
+import { scopeFor, type Audience } from "./audienceCatalog.js";
+import { decodeTokenClaims, type TokenClaims } from "./tokenClaims.js";
+import { awaitWithSignal, createSharedInFlight } from "../probes/sharedInFlight.js";
+
+export interface TokenProbeResult {
+  readonly expiresOn: Date;
+  /** `cache`: the credential answered with a token it already had; `endpoint`: a new token. */
+  readonly tokenSource: "cache" | "endpoint";
+  readonly claims: TokenClaims | undefined;
+}
+
+export interface TokenProber {
+  probe(
+    identityName: string,
+    credential: TokenCredential,
+    audience: Audience,
+    options: { abortSignal?: AbortSignal; timeoutMs: number },
+  ): Promise<TokenProbeResult>;
+}
+
+export function createTokenProber(): TokenProber {
+  const inFlight = createSharedInFlight<TokenProbeResult>();
+  // Fingerprints, not tokens: enough to tell a cached token from a new one.
+  const lastFingerprint = new Map<string, string>();
+
+  return {
+    probe(identityName, credential, audience, options) {
+      const key = `${identityName}\n${audience.resource}`;
+      const shared = inFlight.run(key, async () => {
+        // The shared request has its own deadline: one caller giving up must not fail the others.
+        const token = await credential.getToken(scopeFor(audience), { abortSignal: AbortSignal.timeout(options.timeoutMs) });
+        if (!token) throw new Error(`The credential returned no token for ${audience.resource}.`);
+        const fingerprint = createHash("sha256").update(token.token).digest("base64url").slice(0, 16);
+        const tokenSource = lastFingerprint.get(key) === fingerprint ? "cache" : "endpoint";
+        lastFingerprint.set(key, fingerprint);
+        return { expiresOn: new Date(token.expiresOnTimestamp), tokenSource, claims: decodeTokenClaims(token.token) };
+      });
+      return awaitWithSignal(shared, options.abortSignal);
+    },
+  };
+}

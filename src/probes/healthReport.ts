@@ -1,0 +1,100 @@
+// The health report (draft-inadarei-api-health-check, `application/health+json`) and its anonymous
+// summary. Check values are arrays: one entry per probed identity.
+import type { ErrorCategory } from "./classifyError.js";
+
+export type OverallStatus = "pass" | "warn" | "fail";
+/** `skipped`: the resource is not configured (its endpoint setting is unset); it does not fail the report. */
+export type CheckStatus = OverallStatus | "skipped";
+
+export interface CheckEntry {
+  readonly componentId: string;
+  readonly componentType: "audience" | "datastore" | "component" | "system";
+  readonly identity?: string;
+  readonly status: CheckStatus;
+  readonly observedValue?: number;
+  readonly observedUnit?: "ms";
+  readonly time: string;
+  readonly tokenSource?: "cache" | "endpoint";
+  readonly expiresOn?: string;
+  readonly errorCategory?: ErrorCategory;
+  /** HTTP status or error code of the failure (`403 AuthorizationPermissionMismatch`). Details only. */
+  readonly output?: string;
+  /** What to do about it: role, principal and scope, with the command. Details only. */
+  readonly remediation?: string;
+  /** Why a check is `warn`. */
+  readonly note?: string;
+}
+
+export interface ReportIdentity {
+  readonly name: string;
+  readonly clientId?: string;
+  readonly objectId?: string;
+  readonly tenantId?: string;
+  readonly resourceId?: string;
+}
+
+export interface HealthReport {
+  readonly status: OverallStatus;
+  readonly version: "1";
+  readonly releaseId: string;
+  readonly serviceId: string;
+  readonly time: string;
+  readonly identity?: { readonly source: string; readonly identities: readonly ReportIdentity[] };
+  readonly checks: Readonly<Record<string, readonly CheckEntry[]>>;
+}
+
+export function overallStatus(checks: Readonly<Record<string, readonly CheckEntry[]>>): OverallStatus {
+  let status: OverallStatus = "pass";
+  for (const entries of Object.values(checks)) {
+    for (const entry of entries) {
+      if (entry.status === "fail") return "fail";
+      if (entry.status === "warn") status = "warn";
+    }
+  }
+  return status;
+}
+
+/** Health+json maps `fail` to 503 so that load balancers and monitors see it without parsing. */
+export function httpStatusFor(status: OverallStatus): 200 | 503 {
+  return status === "fail" ? 503 : 200;
+}
+
+/**
+ * The anonymous summary: statuses, timings and error categories only — no identity block, no client,
+ * object or tenant IDs, no resource names, no error text or remediation.
+ */
+export function summarizeReport(report: HealthReport): HealthReport {
+  const checks: Record<string, CheckEntry[]> = {};
+  for (const [key, entries] of Object.entries(report.checks)) {
+    if (key === "identity:endpoint" || key === "config:settings") continue;
+    checks[key] = entries.map((entry) => {
+      const summary: CheckEntry = {
+        // Audiences are public constants; resource endpoints name accounts, so only the kind is kept.
+        componentId: entry.componentType === "audience" ? entry.componentId : (key.split(":")[0] ?? key),
+        componentType: entry.componentType,
+        status: entry.status,
+        time: entry.time,
+        ...(entry.identity !== undefined ? { identity: entry.identity } : {}),
+        ...(entry.observedValue !== undefined ? { observedValue: entry.observedValue, observedUnit: entry.observedUnit ?? "ms" } : {}),
+        ...(entry.tokenSource !== undefined ? { tokenSource: entry.tokenSource } : {}),
+        ...(entry.expiresOn !== undefined ? { expiresOn: entry.expiresOn } : {}),
+        ...(entry.errorCategory !== undefined ? { errorCategory: entry.errorCategory } : {}),
+      };
+      return summary;
+    });
+  }
+  const misconfigured = report.checks["config:settings"]?.length ?? 0;
+  if (misconfigured > 0) {
+    checks["config:settings"] = [
+      { componentId: "settings", componentType: "system", status: "fail", errorCategory: "misconfigured", time: report.time },
+    ];
+  }
+  return {
+    status: report.status,
+    version: report.version,
+    releaseId: report.releaseId,
+    serviceId: report.serviceId,
+    time: report.time,
+    checks,
+  };
+}

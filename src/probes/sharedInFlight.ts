@@ -1,0 +1,45 @@
+// Concurrent callers asking for the same thing share one piece of work: N simultaneous health requests
+// cause one token request per identity and audience, not N (IMDS allows 20 requests/s and 5 at once).
+export interface SharedInFlight<V> {
+  /** Runs `work` unless a call for `key` is already under way, in which case it joins that one. */
+  run(key: string, work: () => Promise<V>): Promise<V>;
+  readonly size: number;
+}
+
+export function createSharedInFlight<V>(): SharedInFlight<V> {
+  const pending = new Map<string, Promise<V>>();
+  return {
+    run(key, work) {
+      const existing = pending.get(key);
+      if (existing) return existing;
+      const promise = Promise.resolve()
+        .then(work)
+        .finally(() => pending.delete(key));
+      pending.set(key, promise);
+      return promise;
+    },
+    get size() {
+      return pending.size;
+    },
+  };
+}
+
+/** Waits for `promise` but gives up when `signal` aborts, without cancelling the shared work. */
+export function awaitWithSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason ?? new DOMException("aborted", "AbortError"));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason ?? new DOMException("aborted", "AbortError"));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}

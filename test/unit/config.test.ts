@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { defaultSchedule, loadConfig, timerScheduleBinding } from "../../src/config.js";
+
+const workspaceId = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Quantum/Workspaces/ws";
+
+describe("configuration", () => {
+  it("defaults to the system-assigned identity, the default schedule and timeout, and no resources", () => {
+    const config = loadConfig({});
+    expect(config.identities).toEqual([{ name: "system", clientId: undefined, isAppIdentity: true }]);
+    expect(config.schedule).toBe(defaultSchedule);
+    expect(config.timeoutMs).toBe(5000);
+    expect(config.storage).toEqual({ state: "unset", setting: "AZURE_STORAGE_BLOB_ENDPOINT" });
+    expect(config.webPubSub.state).toBe("unset");
+    expect(config.quantum.state).toBe("unset");
+    expect(config.problems).toEqual([]);
+    expect(config.serviceId).toBe("local");
+    expect(config.identityEndpoint).toEqual({ kind: "IMDS", url: "http://169.254.169.254/metadata/identity/oauth2/token" });
+  });
+
+  it("reads every resource when configured", () => {
+    const config = loadConfig({
+      AZURE_CLIENT_ID: "5E0C1D00-0000-4000-8000-00000000A002",
+      IDENTITY_PROBE_IDENTITIES: "system, 5e0c1d00-0000-4000-8000-00000000a003",
+      IDENTITY_PROBE_AUDIENCES: "https://vault.azure.net/.default",
+      AZURE_STORAGE_BLOB_ENDPOINT: "https://acct.blob.core.windows.net/",
+      AZURE_WEBPUBSUB_ENDPOINT: "https://name.webpubsub.azure.com",
+      AZURE_QUANTUM_ENDPOINT: "https://westus.quantum.azure.com",
+      AZURE_QUANTUM_WORKSPACE_ID: workspaceId,
+      IDENTITY_ENDPOINT: "http://localhost:4141/msi/token",
+      IDENTITY_HEADER: "secret",
+      WEBSITE_SITE_NAME: "my-app",
+    });
+    expect(config.problems).toEqual([]);
+    expect(config.identities.map((identity) => identity.name)).toEqual(["user-assigned", "system", "user-assigned-2"]);
+    expect(config.appClientId).toBe("5e0c1d00-0000-4000-8000-00000000a002");
+    expect(config.extraAudiences).toEqual(["https://vault.azure.net"]);
+    expect(config.storage).toMatchObject({
+      state: "configured",
+      value: { endpoint: "https://acct.blob.core.windows.net", container: "identity-probe", historyContainer: "probe-history" },
+    });
+    expect(config.webPubSub).toMatchObject({ state: "configured", value: { hub: "identityprobe" } });
+    expect(config.quantum).toMatchObject({ state: "configured", value: { workspace: { workspaceName: "ws", resourceGroup: "rg" } } });
+    expect(config.identityEndpoint.kind).toBe("AppService");
+    expect(config.serviceId).toBe("my-app");
+  });
+
+  it.each([
+    ["AZURE_STORAGE_BLOB_ENDPOINT", "not a url", "storage"],
+    ["AZURE_STORAGE_BLOB_ENDPOINT", "http://acct.blob.core.windows.net", "storage"],
+    ["AZURE_STORAGE_BLOB_ENDPOINT", "https://acct.blob.core.windows.net/?sv=1&sig=x", "storage"],
+    ["AZURE_STORAGE_CONTAINER", "Bad_Name", "storage"],
+    ["PROBE_HISTORY_CONTAINER", "a", "storage"],
+    ["AZURE_WEBPUBSUB_ENDPOINT", "ftp://x", "webPubSub"],
+    ["AZURE_WEBPUBSUB_HUB", "1hub", "webPubSub"],
+  ] as const)("reports a malformed %s (%s) as misconfiguring %s, naming the setting", (setting, value, resource) => {
+    const env: Record<string, string> = {
+      AZURE_STORAGE_BLOB_ENDPOINT: "https://acct.blob.core.windows.net",
+      AZURE_WEBPUBSUB_ENDPOINT: "https://x.webpubsub.azure.com",
+      [setting]: value,
+    };
+    const config = loadConfig(env);
+    expect(config[resource].state).toBe("misconfigured");
+    expect(config.problems.map((problem) => problem.setting)).toContain(setting);
+    expect(config.problems.find((problem) => problem.setting === setting)?.message).toContain(setting);
+  });
+
+  it.each([
+    ["AZURE_CLIENT_ID", "not-a-guid"],
+    ["IDENTITY_PROBE_IDENTITIES", "system,bogus"],
+    ["IDENTITY_PROBE_AUDIENCES", "ftp://nope"],
+    ["IDENTITY_PROBE_SCHEDULE", "every five minutes"],
+    ["IDENTITY_PROBE_SCHEDULE", "*/5 * * * *"],
+    ["IDENTITY_PROBE_TIMEOUT_MS", "fast"],
+    ["IDENTITY_PROBE_TIMEOUT_MS", "10"],
+    ["AZURE_QUANTUM_WORKSPACE_ID", "/subscriptions/x"],
+  ] as const)("reports a malformed %s (%s) as a problem naming the setting, and still loads", (setting, value) => {
+    const config = loadConfig({
+      AZURE_QUANTUM_ENDPOINT: "https://westus.quantum.azure.com",
+      AZURE_QUANTUM_WORKSPACE_ID: workspaceId,
+      [setting]: value,
+    });
+    expect(config.problems.map((problem) => problem.setting)).toContain(setting);
+    expect(config.timeoutMs).toBeGreaterThanOrEqual(100);
+  });
+
+  it("needs the Quantum endpoint and workspace together", () => {
+    expect(loadConfig({ AZURE_QUANTUM_ENDPOINT: "https://westus.quantum.azure.com" }).quantum.state).toBe("misconfigured");
+    expect(loadConfig({ AZURE_QUANTUM_WORKSPACE_ID: workspaceId }).quantum.state).toBe("misconfigured");
+  });
+
+  it("treats an empty setting as unset, like App Service", () => {
+    expect(loadConfig({ AZURE_STORAGE_BLOB_ENDPOINT: "  " }).storage.state).toBe("unset");
+  });
+
+  it.each([
+    [{}, defaultSchedule],
+    [{ IDENTITY_PROBE_SCHEDULE: "0 0 * * * *" }, "%IDENTITY_PROBE_SCHEDULE%"],
+    [{ IDENTITY_PROBE_SCHEDULE: "nonsense" }, undefined],
+  ])("binds the timer schedule for %j to %s", (env, expected) => {
+    expect(timerScheduleBinding(env)).toBe(expected);
+  });
+});
