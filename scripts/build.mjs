@@ -3,7 +3,7 @@
 //   first needs it (cold start pays only for @azure/functions and the registrations);
 // - dist/src, dist/local, dist/bench: plain transpiled modules for the dev host, the local stack and the benchmarks.
 import { build } from "esbuild";
-import { readdir, rm } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -20,7 +20,15 @@ async function listTs(dir) {
 
 await rm(join(root, "dist"), { recursive: true, force: true });
 
-const common = { platform: "node", target: "node20", sourcemap: true, logLevel: "warning" };
+const { version } = JSON.parse(await readFile(join(root, "package.json"), "utf8"));
+const common = {
+  platform: "node",
+  target: "node20",
+  sourcemap: true,
+  logLevel: "warning",
+  // The health report's releaseId.
+  define: { __RELEASE_ID__: JSON.stringify(version) },
+};
 
 await build({
   ...common,
