@@ -55,37 +55,49 @@ function perCredential<T>(create: (credential: TokenCredential) => T): (credenti
   };
 }
 
+type ProbeIdentity = Pick<ResourceProbe, "component" | "displayName" | "roleName" | "scopeSetting">;
+type ConfiguredProbe = Omit<Extract<ResourceProbe, { state: "configured" }>, keyof ProbeIdentity | "state">;
+
+/** A resource's access check in the state its settings are in. */
+function resourceProbe<S>(identity: ProbeIdentity, setting: ResourceSetting<S>, configured: (value: S) => ConfiguredProbe): ResourceProbe {
+  switch (setting.state) {
+    case "unset":
+      return { ...identity, state: "unset", setting: setting.setting };
+    case "misconfigured":
+      return { ...identity, state: "misconfigured", problems: setting.problems };
+    case "configured":
+      return { ...identity, state: "configured", ...configured(setting.value) };
+  }
+}
+
 function storageProbe(setting: ResourceSetting<StorageSettings>): ResourceProbe {
-  const base = {
+  const identity = {
     component: "storage",
     displayName: "the storage account",
     roleName: "Storage Blob Data Contributor",
     scopeSetting: "AZURE_STORAGE_ACCOUNT_ID",
   } as const;
-  if (setting.state === "unset") return { ...base, state: "unset", setting: setting.setting };
-  if (setting.state === "misconfigured") return { ...base, state: "misconfigured", problems: setting.problems };
-  const settings = setting.value;
-  const containerFor = perCredential<ContainerClient>((credential) =>
-    createBlobServiceClient(settings.endpoint, credential).getContainerClient(settings.container),
-  );
-  return {
-    ...base,
-    state: "configured",
-    componentId: `${settings.endpoint}/${settings.container}`,
-    endpoint: settings.endpoint,
-    scope: settings.accountId,
-    async checkAccess(credential, abortSignal) {
-      // Container properties need a data role: a token alone does not pass this.
-      const container = containerFor(credential);
-      try {
-        await container.getProperties({ abortSignal });
-      } catch (error) {
-        if (!isContainerNotFound(error)) throw error;
-        await container.createIfNotExists({ abortSignal });
-        await container.getProperties({ abortSignal });
-      }
-    },
-  };
+  return resourceProbe(identity, setting, (settings) => {
+    const containerFor = perCredential<ContainerClient>((credential) =>
+      createBlobServiceClient(settings.endpoint, credential).getContainerClient(settings.container),
+    );
+    return {
+      componentId: `${settings.endpoint}/${settings.container}`,
+      endpoint: settings.endpoint,
+      scope: settings.accountId,
+      async checkAccess(credential, abortSignal) {
+        // Container properties need a data role: a token alone does not pass this.
+        const container = containerFor(credential);
+        try {
+          await container.getProperties({ abortSignal });
+        } catch (error) {
+          if (!isContainerNotFound(error)) throw error;
+          await container.createIfNotExists({ abortSignal });
+          await container.getProperties({ abortSignal });
+        }
+      },
+    };
+  });
 }
 
 export function createAppServices(config: AppConfig): AppServices {

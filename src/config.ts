@@ -146,7 +146,7 @@ export function loadConfig(env: Environment, releaseId = "0.0.0"): AppConfig {
     const result = schema.safeParse(raw);
     if (result.success) return result.data;
     problems.push({ setting: name, message: `${name} ${describe(result.error)}` });
-    return undefined;
+    return fallback;
   }
 
   // Identities ------------------------------------------------------------------------------------

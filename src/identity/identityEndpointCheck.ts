@@ -37,6 +37,9 @@ export async function callIdentityEndpoint(
     headers,
     abortSignal: options.abortSignal,
     timeout: options.timeoutMs,
+    // Both protocols are plain HTTP by design: App Service's endpoint is on the instance's loopback and
+    // IMDS is link-local (169.254.169.254); MSAL calls them the same way.
+    allowInsecureConnection: url.protocol === "http:",
   });
   const response = await httpClient.sendRequest(request);
   let body: Record<string, unknown> = {};

@@ -3,7 +3,8 @@
 // (AZURE_CLIENT_ID selects a user-assigned identity, as @azure/identity documents), and each extra
 // identity of IDENTITY_PROBE_IDENTITIES gets one ManagedIdentityCredential.
 import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identity";
-import type { TokenCredential } from "@azure/core-auth";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
+import { awaitWithSignal, createSharedInFlight } from "../probes/sharedInFlight.js";
 import type { IdentitySelector } from "../config.js";
 
 export interface ProbedIdentity {
@@ -11,12 +12,38 @@ export interface ProbedIdentity {
   readonly credential: TokenCredential;
 }
 
+/** Longest a shared token request may take before later callers start a new one. */
+const tokenRequestDeadlineMs = 60_000;
+
+/**
+ * Concurrent getToken calls for the same scopes share one request. MSAL caches tokens but does not merge
+ * concurrent acquisitions, and the SDK clients' bearer policies and the probe ask at the same moment.
+ */
+export function shareTokenRequests(credential: TokenCredential): TokenCredential {
+  const inFlight = createSharedInFlight<AccessToken | null>();
+  return {
+    getToken(scopes: string | string[], options?: GetTokenOptions) {
+      const scopeList = Array.isArray(scopes) ? scopes : [scopes];
+      // Calls that change what is asked for (claims challenges, another tenant) are not shared.
+      if (options?.claims || options?.tenantId) return credential.getToken(scopes, options);
+      // The SDK clients' bearer policy always asks with enableCae and the probe does not; MSAL would keep
+      // (and fetch) one token for each. One request, one cached token per identity and audience instead.
+      const shared = inFlight.run(
+        scopeList.join(" "),
+        () => credential.getToken(scopes, { ...options, enableCae: false, abortSignal: undefined }),
+        tokenRequestDeadlineMs,
+      );
+      return awaitWithSignal(shared, options?.abortSignal);
+    },
+  };
+}
+
 let appCredential: TokenCredential | undefined;
 const identityCredentials = new Map<string, TokenCredential>();
 
 /** The app's shared credential, used by every service call. */
 export function getAppCredential(appClientId: string | undefined): TokenCredential {
-  appCredential ??= new DefaultAzureCredential(appClientId ? { managedIdentityClientId: appClientId } : {});
+  appCredential ??= shareTokenRequests(new DefaultAzureCredential(appClientId ? { managedIdentityClientId: appClientId } : {}));
   return appCredential;
 }
 
@@ -26,7 +53,9 @@ export function getProbedIdentities(identities: readonly IdentitySelector[], app
     const key = selector.clientId ?? "system";
     let credential = identityCredentials.get(key);
     if (!credential) {
-      credential = selector.clientId ? new ManagedIdentityCredential({ clientId: selector.clientId }) : new ManagedIdentityCredential();
+      credential = shareTokenRequests(
+        selector.clientId ? new ManagedIdentityCredential({ clientId: selector.clientId }) : new ManagedIdentityCredential(),
+      );
       identityCredentials.set(key, credential);
     }
     return { selector, credential };

@@ -30,15 +30,19 @@ export function createTokenProber(): TokenProber {
   return {
     probe(identityName, credential, audience, options) {
       const key = `${identityName}\n${audience.resource}`;
-      const shared = inFlight.run(key, async () => {
-        // The shared request has its own deadline: one caller giving up must not fail the others.
-        const token = await credential.getToken(scopeFor(audience), { abortSignal: AbortSignal.timeout(options.timeoutMs) });
-        if (!token) throw new Error(`The credential returned no token for ${audience.resource}.`);
-        const fingerprint = createHash("sha256").update(token.token).digest("base64url").slice(0, 16);
-        const tokenSource = lastFingerprint.get(key) === fingerprint ? "cache" : "endpoint";
-        lastFingerprint.set(key, fingerprint);
-        return { expiresOn: new Date(token.expiresOnTimestamp), tokenSource, claims: decodeTokenClaims(token.token) };
-      });
+      const shared = inFlight.run(
+        key,
+        async () => {
+          // The shared request has its own deadline: one caller giving up must not fail the others.
+          const token = await credential.getToken(scopeFor(audience), { abortSignal: AbortSignal.timeout(options.timeoutMs) });
+          if (!token) throw new Error(`The credential returned no token for ${audience.resource}.`);
+          const fingerprint = createHash("sha256").update(token.token).digest("base64url").slice(0, 16);
+          const tokenSource = lastFingerprint.get(key) === fingerprint ? "cache" : "endpoint";
+          lastFingerprint.set(key, fingerprint);
+          return { expiresOn: new Date(token.expiresOnTimestamp), tokenSource, claims: decodeTokenClaims(token.token) };
+        },
+        options.timeoutMs,
+      );
       return awaitWithSignal(shared, options.abortSignal);
     },
   };

@@ -138,7 +138,10 @@ export function classifyError(error: unknown): ClassifiedError {
     return result("identity-unavailable");
   }
 
-  if (status === 401) return result("unauthorized");
+  // Storage answers a token it cannot authenticate (wrong audience, expired, foreign tenant) with 403
+  // AuthenticationFailed: an authentication failure, not a missing role.
+  if (status === 401 || (code !== undefined && /^(AuthenticationFailed|InvalidAuthenticationInfo)$/.test(code)))
+    return result("unauthorized");
   if (status === 403) return result("forbidden");
   if (status !== undefined && (status >= 500 || status === 429)) return result("endpoint-error");
   if (code !== undefined && networkCodes.has(code)) return result("network");

@@ -79,6 +79,12 @@ const cases: { name: string; error: unknown; category: string; status?: number }
     category: "unauthorized",
     status: 401,
   },
+  {
+    name: "storage 403 AuthenticationFailed (bad token)",
+    error: new RestError("Server failed to authenticate the request.", { statusCode: 403, code: "AuthenticationFailed" }),
+    category: "unauthorized",
+    status: 403,
+  },
   { name: "service 503", error: new RestError("Service Unavailable", { statusCode: 503 }), category: "endpoint-error", status: 503 },
   { name: "connection refused", error: new RestError("connect ECONNREFUSED 127.0.0.1:1", { code: "ECONNREFUSED" }), category: "network" },
   {
