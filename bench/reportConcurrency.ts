@@ -1,0 +1,23 @@
+// One report-latency sample in a fresh process (MSAL's token cache is per process): 4 audiences, each
+// answered by the identity endpoint after `d` ms. A concurrent report takes about d, a sequential one 4·d.
+import { startIdentityEndpoint } from "../local/identity/identityEndpoint.js";
+
+const delayMs = Number(process.argv[2] ?? 300);
+const endpoint = await startIdentityEndpoint();
+Object.assign(process.env, endpoint.environment("AppService"), { AZURE_TOKEN_CREDENTIALS: "ManagedIdentityCredential" });
+const { loadConfig } = await import("../src/config.js");
+const { getProbedIdentities } = await import("../src/identity/sharedCredential.js");
+const { createIdentityHealth } = await import("../src/probes/identityHealth.js");
+const config = loadConfig(process.env);
+const identityHealth = createIdentityHealth({
+  settings: config,
+  identities: getProbedIdentities(config.identities, undefined),
+  resources: [],
+});
+endpoint.setFault({ mode: "delay", delayMs });
+const started = performance.now();
+const report = await identityHealth.getReport({ includeIdentityEndpoint: false });
+const elapsed = performance.now() - started;
+const audiences = Object.keys(report.checks).filter((key) => key.endsWith(":token")).length;
+await endpoint.close();
+console.log(JSON.stringify({ delayMs, elapsed, audiences, status: report.status }));
