@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Timer } from "@azure/functions";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { ManagedIdentityCredential } from "@azure/identity";
 import { healthIdentityHistory } from "../../src/functions/healthIdentityHistory.js";
@@ -9,7 +10,7 @@ import { HistoryBlobExistsError } from "../../src/services/blob/probeHistory.js"
 import { capturedOutput, invokeHttp, testContext } from "../fixtures/appUnderTest.js";
 import { startSpineApp, type SpineApp } from "../fixtures/spineApp.js";
 
-const timer = { isPastDue: false, scheduleStatus: { last: "", next: "", lastUpdated: "" } };
+const timer: Timer = { isPastDue: false, schedule: { adjustForDST: true }, scheduleStatus: { last: "", next: "", lastUpdated: "" } };
 
 describe("the timer probe", () => {
   let spine: SpineApp;
