@@ -46,6 +46,17 @@ await build({
   metafile: false,
 });
 
+// The CLI (`identity-probe`, package.json bin): one bundle built on the same probe engine.
+await build({
+  ...common,
+  entryPoints: { "identity-probe": join(root, "src/cli/main.ts") },
+  outdir: join(root, "dist/cli"),
+  bundle: true,
+  format: "esm",
+  packages: "external",
+  banner: { js: "#!/usr/bin/env node" },
+});
+
 const transpiled = [...(await listTs("src")), ...(await listTs("local")), ...(await listTs("bench"))];
 await build({
   ...common,
