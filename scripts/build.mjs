@@ -30,8 +30,29 @@ const common = {
   define: { __RELEASE_ID__: JSON.stringify(version) },
 };
 
+// The dashboard's browser code, bundled with @azure/web-pubsub-client and inlined into the page.
+const dashboardClient = await build({
+  entryPoints: [join(root, "src/dashboard/client/main.ts")],
+  bundle: true,
+  write: false,
+  platform: "browser",
+  format: "iife",
+  target: ["chrome120", "firefox120", "safari16"],
+  minify: true,
+  logLevel: "warning",
+  legalComments: "none",
+});
+const dashboardClientPlugin = {
+  name: "dashboard-client",
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^virtual:dashboard-client$/ }, () => ({ path: "dashboard-client", namespace: "dashboard-client" }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: "dashboard-client" }, () => ({ contents: dashboardClient.outputFiles[0].text, loader: "text" }));
+  },
+};
+
 await build({
   ...common,
+  plugins: [dashboardClientPlugin],
   entryPoints: { index: join(root, "src/index.ts") },
   outdir: join(root, "dist/app"),
   bundle: true,

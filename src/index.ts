@@ -3,6 +3,7 @@
 import { app } from "@azure/functions";
 import { getConfig, timerScheduleBinding } from "./config.js";
 import { blobItem } from "./functions/blobItem.js";
+import { dashboard } from "./functions/dashboard.js";
 import { blobList } from "./functions/blobList.js";
 import { healthIdentity } from "./functions/healthIdentity.js";
 import { healthIdentityDetails } from "./functions/healthIdentityDetails.js";
@@ -32,6 +33,7 @@ app.http("healthIdentityHistory", {
 });
 app.http("blobItem", { route: "blobs/{*name}", methods: ["GET", "PUT", "DELETE"], authLevel: "function", handler: blobItem });
 app.http("blobList", { route: "blobs", methods: ["GET"], authLevel: "function", handler: blobList });
+app.http("dashboard", { route: "dashboard", methods: ["GET"], authLevel: "function", handler: dashboard });
 
 const schedule = timerScheduleBinding();
 if (schedule) {

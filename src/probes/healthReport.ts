@@ -66,11 +66,18 @@ export function httpStatusFor(status: OverallStatus): 200 | 503 {
 export function summarizeReport(report: HealthReport): HealthReport {
   const checks: Record<string, CheckEntry[]> = {};
   for (const [key, entries] of Object.entries(report.checks)) {
-    if (key === "identity:endpoint" || key === "config:settings") continue;
+    // identity:endpoint is present only in reports that ran it (details, the timer): its status may be
+    // published; the endpoint's address may not.
+    if (key === "config:settings") continue;
     checks[key] = entries.map((entry) => {
       const summary: CheckEntry = {
         // Audiences are public constants; resource endpoints name accounts, so only the kind is kept.
-        componentId: entry.componentType === "audience" ? entry.componentId : (key.split(":")[0] ?? key),
+        componentId:
+          entry.componentType === "audience"
+            ? entry.componentId
+            : key === "identity:endpoint"
+              ? "identity-endpoint"
+              : (key.split(":")[0] ?? key),
         componentType: entry.componentType,
         status: entry.status,
         time: entry.time,
