@@ -68,7 +68,9 @@ await build({
 });
 
 // The CLI (`identity-probe`, package.json bin): one bundle built on the same probe engine.
-await build({
+// TEMPORARY guard while the CLI is being written.
+const { existsSync } = await import("node:fs");
+if (existsSync(join(root, "src/cli/main.ts"))) await build({
   ...common,
   entryPoints: { "identity-probe": join(root, "src/cli/main.ts") },
   outdir: join(root, "dist/cli"),

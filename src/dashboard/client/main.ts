@@ -3,12 +3,12 @@
 // on its API calls; the server never echoes the key into the page.
 import { WebPubSubClient } from "@azure/web-pubsub-client";
 import type { HealthReport } from "../../probes/healthReport.js";
+import { liveGroup } from "../../probes/liveGroup.js";
 import { renderDashboard, type DashboardState, type HistoryEntry } from "./renderDashboard.js";
 
 const pollIntervalMs = 10_000;
 const requestTimeoutMs = 15_000;
 const historyLimit = 20;
-const liveGroup = "identity-probe";
 
 const root = document.getElementById("dashboard");
 const key = new URLSearchParams(location.search).get("code") ?? undefined;
