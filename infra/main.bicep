@@ -1,0 +1,285 @@
+// identity-probe: Azure Functions (Flex Consumption, Node.js) that self-tests managed-identity access to
+// Blob Storage, Azure Web PubSub and the Azure Quantum jobs API. azd layout: `azd up` provisions this
+// template (subscription scope, one resource group) and deploys the app to the function app tagged
+// azd-service-name=api. Local modules only, so it builds offline. See infra/README.md.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment; used to name the resource group and derive unique resource names.')
+param environmentName string
+
+@minLength(1)
+@description('Region of every resource. Limited to regions that offer both Azure Quantum and Flex Consumption.')
+@allowed([
+  'eastus'
+  'westus'
+  'northeurope'
+  'westeurope'
+])
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Managed identities of the function app. SystemAssigned: the app runs as its system-assigned identity. UserAssigned: as the user-assigned identity (AZURE_CLIENT_ID). Both: runs as the user-assigned identity and also probes the system-assigned one (IDENTITY_PROBE_IDENTITIES=system); each enabled identity gets the same role set.')
+@allowed([
+  'SystemAssigned'
+  'UserAssigned'
+  'Both'
+])
+param identityMode string = 'UserAssigned'
+
+@description('Object ID of the deployer (azd sets AZURE_PRINCIPAL_ID). When set, it gets data-plane roles on the app\'s containers, Web PubSub and the Quantum workspace so the CLI probe can run against this deployment. Empty: no deployer roles.')
+param principalId string = ''
+
+@description('Principal type of principalId.')
+@allowed([
+  'User'
+  'Group'
+  'ServicePrincipal'
+])
+param principalType string = 'User'
+
+@description('Also give each app identity Contributor on the Quantum workspace (the documented job-submission grant before the Quantum Workspace Data Contributor role alone suffices). false keeps only the data role.')
+param grantQuantumContributor bool = true
+
+@description('Extra token audiences the probe requests (IDENTITY_PROBE_AUDIENCES), comma-separated, e.g. https://vault.azure.net.')
+param probeAudiences string = ''
+
+@description('NCRONTAB (6 fields) schedule of the timer probe (IDENTITY_PROBE_SCHEDULE).')
+param probeSchedule string = '0 */5 * * * *'
+
+@description('Deadline of one probe check in milliseconds (IDENTITY_PROBE_TIMEOUT_MS).')
+@minValue(100)
+@maxValue(60000)
+param probeTimeoutMs int = 5000
+
+@description('Node.js version of the Flex Consumption runtime.')
+@allowed([
+  '20'
+  '22'
+])
+param nodeVersion string = '22'
+
+@description('Web PubSub pricing tier (Free_F1 is limited to one per subscription and region).')
+@allowed([
+  'Free_F1'
+  'Standard_S1'
+  'Premium_P1'
+])
+param webPubSubSku string = 'Free_F1'
+
+@description('Name of the resource group to create; default rg-<environmentName>.')
+param resourceGroupName string = ''
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+var functionAppName = 'func-${resourceToken}'
+// Flex Consumption deployment packages live in their own container of the app's storage account.
+var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(uniqueString(functionAppName, resourceToken), 7)}'
+var appContainerName = 'identity-probe'
+var historyContainerName = 'probe-history'
+var webPubSubHubName = 'identityprobe'
+// Names are computed here (not taken from module outputs) so that the modules that reference these
+// resources get deploy-time constants: What-If can then predict their role assignments exactly.
+var storageAccountName = 'st${resourceToken}'
+var webPubSubName = 'wps-${resourceToken}'
+var quantumWorkspaceName = 'quantum-${resourceToken}'
+var applicationInsightsName = 'appi-${resourceToken}'
+var enableSystemAssigned = identityMode != 'UserAssigned'
+var enableUserAssigned = identityMode != 'SystemAssigned'
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: empty(resourceGroupName) ? 'rg-${environmentName}' : resourceGroupName
+  location: location
+  tags: tags
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: 'id-api-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: 'log-${resourceToken}'
+    applicationInsightsName: applicationInsightsName
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: storageAccountName
+    location: location
+    tags: tags
+    appContainerName: appContainerName
+    historyContainerName: historyContainerName
+    deploymentContainerName: deploymentContainerName
+  }
+}
+
+module webPubSub 'modules/webpubsub.bicep' = {
+  name: 'webpubsub'
+  scope: rg
+  params: {
+    name: webPubSubName
+    location: location
+    tags: tags
+    hubName: webPubSubHubName
+    skuName: webPubSubSku
+  }
+}
+
+module quantum 'modules/quantum.bicep' = {
+  name: 'quantum'
+  scope: rg
+  params: {
+    name: quantumWorkspaceName
+    storageAccountName: 'stq${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module functionApp 'modules/function-app.bicep' = {
+  name: 'function-app'
+  scope: rg
+  params: {
+    name: functionAppName
+    planName: 'plan-${resourceToken}'
+    location: location
+    tags: tags
+    serviceName: 'api'
+    identityMode: identityMode
+    userAssignedIdentityId: identity.outputs.id
+    userAssignedIdentityClientId: identity.outputs.clientId
+    storageAccountName: storageAccountName
+    storageBlobEndpoint: storage.outputs.blobEndpoint
+    deploymentContainerName: storage.outputs.deploymentContainerName
+    applicationInsightsName: applicationInsightsName
+    nodeVersion: nodeVersion
+    maximumInstanceCount: 100
+    instanceMemoryMB: 2048
+    // DESIGN section 2. AZURE_CLIENT_ID, host storage and monitoring settings are added by the module,
+    // because they follow from identityMode.
+    appSettings: {
+      // The app's own identity is always probed; Both mode adds the system-assigned identity.
+      IDENTITY_PROBE_IDENTITIES: identityMode == 'Both' ? 'system' : ''
+      IDENTITY_PROBE_AUDIENCES: probeAudiences
+      IDENTITY_PROBE_SCHEDULE: probeSchedule
+      IDENTITY_PROBE_TIMEOUT_MS: string(probeTimeoutMs)
+      AZURE_STORAGE_BLOB_ENDPOINT: storage.outputs.blobEndpoint
+      AZURE_STORAGE_CONTAINER: storage.outputs.appContainerName
+      PROBE_HISTORY_CONTAINER: storage.outputs.historyContainerName
+      AZURE_WEBPUBSUB_ENDPOINT: webPubSub.outputs.endpoint
+      AZURE_WEBPUBSUB_HUB: webPubSub.outputs.hubName
+      AZURE_QUANTUM_ENDPOINT: quantum.outputs.endpoint
+      AZURE_QUANTUM_WORKSPACE_ID: quantum.outputs.id
+      AZURE_STORAGE_ACCOUNT_ID: storage.outputs.id
+      AZURE_WEBPUBSUB_ID: webPubSub.outputs.id
+    }
+  }
+  // The module reads the Application Insights component by name (its connection string never passes
+  // through a module output), so the dependency is explicit.
+  dependsOn: [
+    monitoring
+  ]
+}
+
+// One role set per enabled app identity (same roles, same resource scopes).
+module systemIdentityRoles 'modules/app-roles.bicep' = if (enableSystemAssigned) {
+  name: 'roles-system-identity'
+  scope: rg
+  params: {
+    principalId: functionApp.outputs.systemAssignedPrincipalId
+    storageAccountName: storageAccountName
+    appContainerName: appContainerName
+    historyContainerName: historyContainerName
+    webPubSubName: webPubSubName
+    quantumWorkspaceName: quantumWorkspaceName
+    applicationInsightsName: applicationInsightsName
+    grantQuantumContributor: grantQuantumContributor
+  }
+}
+
+module userIdentityRoles 'modules/app-roles.bicep' = if (enableUserAssigned) {
+  name: 'roles-user-identity'
+  scope: rg
+  params: {
+    principalId: identity.outputs.principalId
+    storageAccountName: storageAccountName
+    appContainerName: appContainerName
+    historyContainerName: historyContainerName
+    webPubSubName: webPubSubName
+    quantumWorkspaceName: quantumWorkspaceName
+    applicationInsightsName: applicationInsightsName
+    grantQuantumContributor: grantQuantumContributor
+  }
+  dependsOn: [
+    storage
+    webPubSub
+    quantum
+    monitoring
+  ]
+}
+
+module deployerRoles 'modules/deployer-roles.bicep' = if (!empty(principalId)) {
+  name: 'roles-deployer'
+  scope: rg
+  params: {
+    principalId: principalId
+    principalType: principalType
+    storageAccountName: storageAccountName
+    appContainerName: appContainerName
+    historyContainerName: historyContainerName
+    webPubSubName: webPubSubName
+    quantumWorkspaceName: quantumWorkspaceName
+  }
+  dependsOn: [
+    storage
+    webPubSub
+    quantum
+  ]
+}
+
+// Outputs become the azd environment (.azure/<env>/.env): the same names as the app settings, so
+// `azd env get-values` configures the CLI probe against this deployment. No secrets, no connection strings.
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_IDENTITY_MODE string = identityMode
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output AZURE_FUNCTION_APP_ID string = functionApp.outputs.id
+output SERVICE_API_NAME string = functionApp.outputs.name
+output SERVICE_API_URI string = functionApp.outputs.uri
+output AZURE_FUNCTION_APP_PRINCIPAL_ID string = functionApp.outputs.systemAssignedPrincipalId
+output AZURE_USER_ASSIGNED_IDENTITY_ID string = identity.outputs.id
+output AZURE_USER_ASSIGNED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+output AZURE_USER_ASSIGNED_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
+output AZURE_STORAGE_ACCOUNT_ID string = storage.outputs.id
+output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
+output AZURE_STORAGE_CONTAINER string = storage.outputs.appContainerName
+output PROBE_HISTORY_CONTAINER string = storage.outputs.historyContainerName
+output AZURE_WEBPUBSUB_ID string = webPubSub.outputs.id
+output AZURE_WEBPUBSUB_ENDPOINT string = webPubSub.outputs.endpoint
+output AZURE_WEBPUBSUB_HUB string = webPubSub.outputs.hubName
+output AZURE_QUANTUM_WORKSPACE_ID string = quantum.outputs.id
+output AZURE_QUANTUM_ENDPOINT string = quantum.outputs.endpoint
+output AZURE_QUANTUM_STORAGE_ACCOUNT_ID string = quantum.outputs.storageAccountId
+output APPLICATIONINSIGHTS_ID string = monitoring.outputs.applicationInsightsId
