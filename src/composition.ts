@@ -2,12 +2,14 @@
 // runtime.ts), not at registration, so a cold start pays for the Azure SDKs only when a function runs.
 import type { TokenCredential } from "@azure/core-auth";
 import type { ContainerClient } from "@azure/storage-blob";
-import type { AppConfig, ResourceSetting, StorageSettings } from "./config.js";
+import type { AppConfig, ResourceSetting, StorageSettings, WebPubSubSettings } from "./config.js";
 import { getAppCredential, getProbedIdentities } from "./identity/sharedCredential.js";
 import { createIdentityHealth, type IdentityHealth, type ResourceProbe } from "./probes/identityHealth.js";
 import { createBlobService, createBlobServiceClient, isContainerNotFound, type BlobService } from "./services/blob/blobService.js";
 import { createProbeHistory, type ProbeHistory } from "./services/blob/probeHistory.js";
 import { createTimerProbe, type TimerProbe } from "./probes/timerProbe.js";
+import { liveGroup } from "./probes/liveGroup.js";
+import { createWebPubSubService, type WebPubSubService } from "./services/webpubsub/webPubSubService.js";
 
 /** A resource's service, or why there is none (the function answers 503 with it). */
 export type Available<T> =
@@ -20,6 +22,7 @@ export interface AppServices {
   readonly identityHealth: IdentityHealth;
   readonly blobs: Available<BlobService>;
   readonly history: Available<ProbeHistory>;
+  readonly webPubSub: Available<WebPubSubService>;
   readonly timerProbe: TimerProbe;
 }
 
@@ -100,22 +103,50 @@ function storageProbe(setting: ResourceSetting<StorageSettings>): ResourceProbe 
   });
 }
 
+function webPubSubProbe(setting: ResourceSetting<WebPubSubSettings>): ResourceProbe {
+  const identity = {
+    component: "webpubsub",
+    displayName: "Web PubSub",
+    roleName: "Web PubSub Service Owner",
+    scopeSetting: "AZURE_WEBPUBSUB_ID",
+  } as const;
+  return resourceProbe(identity, setting, (settings) => {
+    const serviceFor = perCredential((credential) =>
+      createWebPubSubService({ endpoint: settings.endpoint, hub: settings.hub, credential }),
+    );
+    return {
+      componentId: `${settings.endpoint}/api/hubs/${settings.hub}`,
+      endpoint: settings.endpoint,
+      scope: settings.resourceId,
+      // :generateToken is exactly the permission negotiate needs.
+      checkAccess: (credential, abortSignal) => serviceFor(credential).checkAccess({ abortSignal }),
+    };
+  });
+}
+
 export function createAppServices(config: AppConfig): AppServices {
   const credential = getAppCredential(config.appClientId);
   const identities = getProbedIdentities(config.identities, config.appClientId);
-  const resources: ResourceProbe[] = [storageProbe(config.storage)];
+  const resources = [storageProbe(config.storage), webPubSubProbe(config.webPubSub)];
   const identityHealth = createIdentityHealth({ settings: config, identities, resources });
   const history = availability(config.storage, (settings) => createProbeHistory(settings, credential));
+  const webPubSub = availability(config.webPubSub, (settings) =>
+    createWebPubSubService({ endpoint: settings.endpoint, hub: settings.hub, credential }),
+  );
   return {
     config,
     credential,
     identityHealth,
     blobs: availability(config.storage, (settings) => createBlobService(settings, credential)),
     history,
+    webPubSub,
     timerProbe: createTimerProbe({
       identityHealth,
       history: history.state === "configured" ? history.service : undefined,
-      publish: undefined,
+      publish:
+        webPubSub.state === "configured"
+          ? (summary, { abortSignal }) => webPubSub.service.publishToGroup(liveGroup, summary, { abortSignal })
+          : undefined,
       stepTimeoutMs: Math.max(config.timeoutMs, 5_000),
     }),
   };

@@ -9,6 +9,8 @@ import { healthIdentity } from "./functions/healthIdentity.js";
 import { healthIdentityDetails } from "./functions/healthIdentityDetails.js";
 import { healthIdentityHistory } from "./functions/healthIdentityHistory.js";
 import { identityProbeTimer } from "./functions/identityProbeTimer.js";
+import { pubsubMessages } from "./functions/pubsubMessages.js";
+import { pubsubNegotiate } from "./functions/pubsubNegotiate.js";
 
 app.setup({ enableHttpStream: false });
 
@@ -33,6 +35,8 @@ app.http("healthIdentityHistory", {
 });
 app.http("blobItem", { route: "blobs/{*name}", methods: ["GET", "PUT", "DELETE"], authLevel: "function", handler: blobItem });
 app.http("blobList", { route: "blobs", methods: ["GET"], authLevel: "function", handler: blobList });
+app.http("pubsubNegotiate", { route: "pubsub/negotiate", methods: ["GET"], authLevel: "function", handler: pubsubNegotiate });
+app.http("pubsubMessages", { route: "pubsub/messages", methods: ["POST"], authLevel: "function", handler: pubsubMessages });
 app.http("dashboard", { route: "dashboard", methods: ["GET"], authLevel: "function", handler: dashboard });
 
 const schedule = timerScheduleBinding();
