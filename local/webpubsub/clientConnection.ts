@@ -117,11 +117,13 @@ export class ClientConnection {
     const previous = this.socket;
     this.socket = socket;
     if (previous && previous !== socket) previous.terminate();
-    socket.on("close", () => {
+    socket.on("close", (code) => {
       if (this.socket !== socket) return;
       this.socket = undefined;
       if (this.terminated) return;
-      if (this.isReliable) this.options.onSocketLost(this);
+      // 1006: the socket went away without a close frame (a network failure) — a reliable connection
+      // waits for recovery. A client that closes properly ends its connection.
+      if (this.isReliable && code === 1006) this.options.onSocketLost(this);
       else this.terminate();
     });
     if (this.protocol === "raw") return;
