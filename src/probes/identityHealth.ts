@@ -184,21 +184,19 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
     };
   }
 
+  function passOrSlow(durationMs: number): Pick<CheckEntry, "status" | "note"> {
+    return durationMs > settings.timeoutMs / 2
+      ? { status: "warn", note: `slow: took more than half of the ${settings.timeoutMs} ms deadline` }
+      : { status: "pass" };
+  }
+
   function tokenEntry(
     run: CheckRun<TokenProbeResult>,
     audience: Audience,
     identityName: string,
     base: Omit<RemediationContext, "category" | "kind" | "objectId">,
   ): CheckEntry {
-    const time = new Date(run.startedAt).toISOString();
-    const common = {
-      componentId: audience.resource,
-      componentType: "audience",
-      identity: identityName,
-      observedValue: Math.round(run.durationMs),
-      observedUnit: "ms",
-      time,
-    } as const;
+    const common = measured(run, audience.resource, "audience", identityName);
     if (run.kind === "success") {
       const now = clock();
       if (!firstSuccess.has(identityName)) firstSuccess.set(identityName, now);
@@ -264,23 +262,8 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
     identityName: string,
     base: Omit<RemediationContext, "category" | "kind">,
   ): CheckEntry {
-    const time = new Date(run.startedAt).toISOString();
-    const common = {
-      componentId: resource.componentId,
-      componentType: "datastore",
-      identity: identityName,
-      observedValue: Math.round(run.durationMs),
-      observedUnit: "ms",
-      time,
-    } as const;
-    if (run.kind === "success") {
-      const slow = run.durationMs > settings.timeoutMs / 2;
-      return {
-        ...common,
-        status: slow ? "warn" : "pass",
-        ...(slow ? { note: `slow: took more than half of the ${settings.timeoutMs} ms deadline` } : {}),
-      };
-    }
+    const common = measured(run, resource.componentId, "datastore", identityName);
+    if (run.kind === "success") return { ...common, ...passOrSlow(run.durationMs) };
     const classified = run.timedOut ? undefined : classifyError(run.error);
     const category = classified?.category ?? "timeout";
     const objectId = base.objectId ?? knownClaims.get(identityName)?.objectId;
@@ -316,23 +299,8 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
     identityName: string,
     base: Omit<RemediationContext, "category" | "kind" | "objectId">,
   ): CheckEntry {
-    const time = new Date(run.startedAt).toISOString();
-    const common = {
-      componentId: describeIdentityEndpoint(setting),
-      componentType: "system",
-      identity: identityName,
-      observedValue: Math.round(run.durationMs),
-      observedUnit: "ms",
-      time,
-    } as const;
-    if (run.kind === "success") {
-      const slow = run.durationMs > settings.timeoutMs / 2;
-      return {
-        ...common,
-        status: slow ? "warn" : "pass",
-        ...(slow ? { note: `slow: took more than half of the ${settings.timeoutMs} ms deadline` } : {}),
-      };
-    }
+    const common = measured(run, describeIdentityEndpoint(setting), "system", identityName);
+    if (run.kind === "success") return { ...common, ...passOrSlow(run.durationMs) };
     const classified = run.timedOut ? undefined : classifyError(run.error);
     // Nothing listening where the identity endpoint should be means no managed identity here.
     const category =
@@ -356,6 +324,23 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
       const shared = reportsInFlight.run(includeIdentityEndpoint ? "details" : "summary", () => buildReport(includeIdentityEndpoint));
       return awaitWithSignal(shared, abortSignal);
     },
+  };
+}
+
+/** The fields every entry has: what was checked, for whom, when and how long it took. */
+function measured(
+  run: CheckRun<unknown>,
+  componentId: string,
+  componentType: CheckEntry["componentType"],
+  identity: string,
+): Pick<CheckEntry, "componentId" | "componentType" | "identity" | "observedValue" | "observedUnit" | "time"> {
+  return {
+    componentId,
+    componentType,
+    identity,
+    observedValue: Math.round(run.durationMs),
+    observedUnit: "ms",
+    time: new Date(run.startedAt).toISOString(),
   };
 }
 
