@@ -59,7 +59,11 @@ export async function startWebPubSubEmulator(options: WebPubSubEmulatorOptions):
   });
   // A TLS handshake failure or a client reset is that client's problem, not the emulator's.
   server.on("tlsClientError", (_error, socket) => socket.destroy());
-  server.on("clientError", (_error, socket) => socket.destroy());
+  // Malformed HTTP gets the 400 Node would send, then the socket goes.
+  server.on("clientError", (_error, socket: Socket) => {
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    else socket.destroy();
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

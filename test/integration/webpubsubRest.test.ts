@@ -6,6 +6,7 @@ import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import { RestError } from "@azure/core-rest-pipeline";
 import { WebPubSubServiceClient } from "@azure/web-pubsub";
 import { decodeJwt } from "jose";
+import { connect as tlsConnect } from "node:tls";
 import { localSystemIdentity, localUnprivilegedIdentity, localUserIdentity } from "../../local/identity/localIdentities.js";
 import { openTestSocket, startWebPubSubFixture, type TestSocket, type WebPubSubFixture } from "../fixtures/webPubSubFixture.js";
 
@@ -446,6 +447,21 @@ describe("Web PubSub emulator REST API with the real SDK and managed identity", 
         expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
         await response.text();
       }
+      await expectStillServing();
+    });
+
+    it("answers malformed HTTP with 400 and keeps serving", async () => {
+      const { port } = new URL(fixture.emulator.endpoint);
+      const reply = await new Promise<string>((resolve, reject) => {
+        const socket = tlsConnect({ host: "127.0.0.1", port: Number(port), servername: "localhost" }, () =>
+          socket.write("NOT HTTP AT ALL\r\n\r\n"),
+        );
+        let text = "";
+        socket.on("data", (chunk: Buffer) => (text += chunk.toString("latin1")));
+        socket.on("end", () => resolve(text));
+        socket.on("error", reject);
+      });
+      expect(reply).toMatch(/^HTTP\/1\.1 400/);
       await expectStillServing();
     });
 
