@@ -1,0 +1,53 @@
+// A health report as another process sent it (DESIGN §3.1; draft-inadarei-api-health-check): validated
+// at the boundary before anything reads it. It accepts both the details report and the anonymous summary
+// (no identity block, output or remediation), and stays open to what a newer app may add — an unknown
+// error category or extra field must not turn a real report into "not a report" — while insisting on the
+// statuses that the exit code is computed from.
+import { z } from "zod";
+
+const checkEntrySchema = z.looseObject({
+  componentId: z.string(),
+  componentType: z.string(),
+  identity: z.string().optional(),
+  status: z.enum(["pass", "warn", "fail", "skipped"]),
+  observedValue: z.number().optional(),
+  observedUnit: z.string().optional(),
+  time: z.string(),
+  tokenSource: z.string().optional(),
+  expiresOn: z.string().optional(),
+  errorCategory: z.string().optional(),
+  output: z.string().optional(),
+  remediation: z.string().optional(),
+  note: z.string().optional(),
+});
+
+const reportIdentitySchema = z.looseObject({
+  name: z.string(),
+  clientId: z.string().optional(),
+  objectId: z.string().optional(),
+  tenantId: z.string().optional(),
+  resourceId: z.string().optional(),
+});
+
+export const receivedReportSchema = z.looseObject({
+  status: z.enum(["pass", "warn", "fail"]),
+  version: z.string(),
+  releaseId: z.string(),
+  serviceId: z.string(),
+  time: z.string(),
+  identity: z.looseObject({ source: z.string(), identities: z.array(reportIdentitySchema) }).optional(),
+  checks: z.record(z.string(), z.array(checkEntrySchema)),
+});
+
+export type ReceivedReport = z.infer<typeof receivedReportSchema>;
+
+export type ParsedReport = { readonly ok: true; readonly report: ReceivedReport } | { readonly ok: false; readonly reason: string };
+
+/** The first problem, as a path and a message: enough to tell a report from something else. */
+export function parseReceivedReport(body: unknown): ParsedReport {
+  const result = receivedReportSchema.safeParse(body);
+  if (result.success) return { ok: true, report: result.data };
+  const issue = result.error.issues[0];
+  const path = issue && issue.path.length > 0 ? issue.path.map(String).join(".") : "body";
+  return { ok: false, reason: `${path}: ${issue?.message ?? "invalid"}` };
+}
