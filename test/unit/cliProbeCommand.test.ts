@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { describeProbe, hasIdentityEndpoint, probeEnvironment } from "../../src/cli/probeCommand.js";
+import { loadConfig } from "../../src/config.js";
+
+const clientId = "5e0c1d00-0000-4000-8000-00000000a002";
+
+describe("probeEnvironment", () => {
+  it("puts each flag in place of the setting it stands for, in a copy", () => {
+    const base = Object.freeze({
+      IDENTITY_PROBE_IDENTITIES: "system",
+      IDENTITY_PROBE_AUDIENCES: "https://a.example",
+      IDENTITY_PROBE_TIMEOUT_MS: "9000",
+      OTHER: "kept",
+    });
+    const env = probeEnvironment(base, {
+      identities: [clientId, "system"],
+      audiences: ["https://vault.azure.net", "api://x"],
+      timeoutMs: 1500,
+    });
+    expect(env).toEqual({
+      IDENTITY_PROBE_IDENTITIES: `${clientId},system`,
+      IDENTITY_PROBE_AUDIENCES: "https://vault.azure.net,api://x",
+      IDENTITY_PROBE_TIMEOUT_MS: "1500",
+      OTHER: "kept",
+    });
+    expect(base.IDENTITY_PROBE_TIMEOUT_MS).toBe("9000");
+  });
+
+  it("leaves the settings alone when no flag is given", () => {
+    const base = { IDENTITY_PROBE_IDENTITIES: "system", IDENTITY_PROBE_TIMEOUT_MS: "9000" };
+    expect(probeEnvironment(base, { identities: [], audiences: [], timeoutMs: undefined })).toEqual(base);
+  });
+
+  it("gives loadConfig what the flags say", () => {
+    const config = loadConfig(
+      probeEnvironment({ IDENTITY_PROBE_IDENTITIES: "not-a-guid" }, { identities: [clientId], audiences: [], timeoutMs: 2500 }),
+    );
+    expect(config.problems).toEqual([]);
+    expect(config.timeoutMs).toBe(2500);
+    expect(config.identities.map((identity) => identity.clientId)).toEqual([undefined, clientId]);
+  });
+});
+
+describe("hasIdentityEndpoint", () => {
+  it.each([
+    [
+      "App Service (IDENTITY_ENDPOINT with IDENTITY_HEADER)",
+      { IDENTITY_ENDPOINT: "http://127.0.0.1:41741/msi/token", IDENTITY_HEADER: "h" },
+      true,
+    ],
+    ["IMDS through AZURE_POD_IDENTITY_AUTHORITY_HOST", { AZURE_POD_IDENTITY_AUTHORITY_HOST: "http://127.0.0.1:9" }, true],
+    ["a developer machine (nothing set)", {}, false],
+    [
+      "IDENTITY_ENDPOINT without its header (the raw call would go to IMDS)",
+      { IDENTITY_ENDPOINT: "http://127.0.0.1:41741/msi/token" },
+      false,
+    ],
+    ["an empty AZURE_POD_IDENTITY_AUTHORITY_HOST", { AZURE_POD_IDENTITY_AUTHORITY_HOST: " " }, false],
+  ])("%s → %s", (_name, env: Record<string, string>, expected) => {
+    expect(hasIdentityEndpoint(loadConfig(env), env)).toBe(expected);
+  });
+});
+
+describe("describeProbe", () => {
+  it("counts identities, audiences and configured resources", () => {
+    expect(describeProbe(loadConfig({}))).toBe("probing 1 identity × 4 audiences and 0 resources…");
+    const config = loadConfig({
+      IDENTITY_PROBE_IDENTITIES: clientId,
+      IDENTITY_PROBE_AUDIENCES: "https://vault.azure.net,https://storage.azure.com",
+      AZURE_STORAGE_BLOB_ENDPOINT: "https://acct.blob.core.windows.net",
+    });
+    expect(describeProbe(config)).toBe("probing 2 identities × 5 audiences and 1 resource…");
+  });
+});
