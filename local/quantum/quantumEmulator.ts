@@ -1,0 +1,204 @@
+// The local Azure Quantum data plane: HTTPS on loopback, the routes of quantumRoutes.ts, Entra bearer tokens
+// checked against the local identity endpoint (401), RBAC on the workspace (403), one workspace (others are
+// 404), the workspace's linked storage in Azurite, and jobs run by a real state-vector simulator. Requests are
+// checked in the order the service answers them: route (404/405) → api-version (400) → token (401) →
+// workspace (404) → job ID (400) → role (403) → body (400/413/415).
+import { createServer, type Server } from "node:https";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import { localTenantId } from "../identity/localIdentities.js";
+import { createLinkedStorage } from "./linkedStorage.js";
+import { createQuantumAuthorization } from "./quantumAuthorization.js";
+import { createQuantumJobStore } from "./quantumJobStore.js";
+import { quantumRoutes, type QuantumRoute } from "./quantumRoutes.js";
+import { QuantumServiceError, writeQuantumError } from "./quantumServiceError.js";
+
+/** The spec this emulator implements. */
+export const quantumEmulatorApiVersions: readonly string[] = ["2026-08-01-preview"];
+
+export interface QuantumEmulatorOptions {
+  certPath: string;
+  keyPath: string;
+  jwksUrl: string;
+  issuer: string;
+  host?: string;
+  port?: number;
+  subscriptionId: string;
+  resourceGroup: string;
+  workspaceName: string;
+  storage: {
+    blobEndpoint: string /* Azurite, https://127.0.0.1:port/devstoreaccount1 */;
+    accountName: string;
+    accountKey: string; /* Azurite's well-known dev key — public, documented */
+  };
+  /** objectId → role names; default: defaultPrivilegedObjectIds get "Quantum Workspace Data Contributor". */
+  roleAssignments?: ReadonlyMap<string, readonly string[]>;
+  timing?: { waitingMs?: number; executingMs?: number };
+  /** Seeds shot sampling (per job, with its ID) so results repeat; unset = random. */
+  seed?: number;
+  /** Tenant named in 401 challenges; the local tenant by default. */
+  tenantId?: string;
+}
+
+export interface QuantumEmulator {
+  readonly endpoint: string;
+  /** ARM ID of the emulated workspace: AZURE_QUANTUM_WORKSPACE_ID. */
+  readonly workspaceId: string;
+  setRoleAssignments(objectId: string, roles: readonly string[]): void;
+  close(): Promise<void>;
+}
+
+const workspacePath = /^\/subscriptions\/([^/]*)\/resourcegroups\/([^/]*)\/providers\/microsoft\.quantum\/workspaces\/([^/]*)(\/.*)?$/i;
+const jobIdPattern = /^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$/; // spec: jobId
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new QuantumServiceError(400, "InvalidUri", "The request path is not correctly percent-encoded.");
+  }
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
+  if (status === 204 || body === undefined) {
+    response.writeHead(status, headers);
+    response.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  response.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
+  response.end(text);
+}
+
+export async function startQuantumEmulator(options: QuantumEmulatorOptions): Promise<QuantumEmulator> {
+  const [cert, key] = await Promise.all([readFile(options.certPath), readFile(options.keyPath)]);
+  const workspaceId = `/subscriptions/${options.subscriptionId}/resourceGroups/${options.resourceGroup}/providers/Microsoft.Quantum/Workspaces/${options.workspaceName}`;
+  const storage = createLinkedStorage(options.storage);
+  const store = createQuantumJobStore({
+    storage,
+    waitingMs: options.timing?.waitingMs ?? 100,
+    executingMs: options.timing?.executingMs ?? 200,
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+  });
+  const authorization = createQuantumAuthorization({
+    jwksUrl: options.jwksUrl,
+    issuer: options.issuer,
+    tenantId: options.tenantId ?? localTenantId,
+    workspaceId,
+    ...(options.roleAssignments ? { roleAssignments: options.roleAssignments } : {}),
+  });
+  let endpoint = "";
+
+  function findRoute(method: string, suffix: string): { route: QuantumRoute; jobId: string | undefined } {
+    const candidates = quantumRoutes.filter((route) => route.suffix.test(suffix));
+    if (candidates.length === 0)
+      throw new QuantumServiceError(
+        404,
+        "NotFound",
+        "The requested operation is not found (or not implemented by the local Quantum emulator).",
+      );
+    const route = candidates.find((candidate) => candidate.method === method);
+    if (!route)
+      throw new QuantumServiceError(405, "MethodNotAllowed", `The method ${method.slice(0, 16)} is not allowed here.`, {
+        headers: { allow: [...new Set(candidates.map((candidate) => candidate.method))].join(", ") },
+      });
+    const jobId = route.suffix.exec(suffix)?.[1];
+    return { route, jobId: jobId === undefined ? undefined : decodeSegment(jobId) };
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> {
+    let url: URL;
+    try {
+      url = new URL(request.url ?? "/", "https://emulator.invalid");
+    } catch {
+      throw new QuantumServiceError(400, "InvalidUri", "The request URL is malformed.");
+    }
+    const match = workspacePath.exec(url.pathname);
+    if (!match) throw new QuantumServiceError(404, "NotFound", "The requested resource is not found.");
+    const { route, jobId } = findRoute(request.method ?? "GET", match[4] ?? "");
+
+    const apiVersions = url.searchParams.getAll("api-version");
+    if (apiVersions.length === 0 || apiVersions[0] === "")
+      throw new QuantumServiceError(
+        400,
+        "MissingApiVersionParameter",
+        "The api-version query parameter (?api-version=) is required for all requests.",
+      );
+    const apiVersion = apiVersions[0] ?? "";
+    if (apiVersions.length > 1 || !quantumEmulatorApiVersions.includes(apiVersion))
+      throw new QuantumServiceError(
+        400,
+        "UnsupportedApiVersion",
+        `The api-version '${apiVersion.slice(0, 64)}' is not supported. Supported versions: ${quantumEmulatorApiVersions.join(", ")}.`,
+      );
+
+    const caller = await authorization.authenticate(request.headers);
+
+    const [subscriptionId, resourceGroup, workspaceName] = [match[1] ?? "", match[2] ?? "", match[3] ?? ""].map(decodeSegment) as [
+      string,
+      string,
+      string,
+    ];
+    const isThisWorkspace =
+      subscriptionId.toLowerCase() === options.subscriptionId.toLowerCase() &&
+      resourceGroup.toLowerCase() === options.resourceGroup.toLowerCase() &&
+      workspaceName.toLowerCase() === options.workspaceName.toLowerCase();
+    if (!isThisWorkspace)
+      throw new QuantumServiceError(
+        404,
+        "WorkspaceNotFound",
+        `The workspace '${workspaceName.slice(0, 64)}' was not found in resource group '${resourceGroup.slice(0, 90)}' of subscription '${subscriptionId.slice(0, 64)}'.`,
+      );
+    if (jobId !== undefined && !jobIdPattern.test(jobId))
+      throw new QuantumServiceError(400, "InvalidJobId", "The job ID must be a UUID (spec: jobId pattern).", { target: "jobId" });
+
+    authorization.authorize(caller, route.action);
+    const result = await route.handle({ request, url, endpoint, jobId, caller, store, storage, apiVersion });
+    sendJson(response, result.status, result.body, { "x-ms-request-id": requestId });
+  }
+
+  const server: Server = createServer({ cert, key }, (request, response) => {
+    const requestId = randomUUID();
+    const clientRequestId = request.headers["x-ms-client-request-id"];
+    if (typeof clientRequestId === "string" && /^[\w-]{1,64}$/.test(clientRequestId))
+      response.setHeader("x-ms-client-request-id", clientRequestId);
+    handle(request, response, requestId).catch((error: unknown) => {
+      if (error instanceof QuantumServiceError) {
+        writeQuantumError(response, error, requestId);
+        return;
+      }
+      // Not the client's fault (storage down, a bug): the service's generic answer, no internals.
+      writeQuantumError(
+        response,
+        new QuantumServiceError(500, "InternalError", "The request could not be processed. Try again later."),
+        requestId,
+      );
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  endpoint = `https://${host}:${address.port}`;
+
+  return {
+    endpoint,
+    workspaceId,
+    setRoleAssignments: (objectId, roles) => authorization.setRoleAssignments(objectId, roles),
+    async close() {
+      await store.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,63 @@
+// JSON request bodies with a size limit. An oversized body is a 413 (its rest is drained up to a hard cap so the
+// client reads the answer instead of a reset), a non-JSON media type a 415, and unparsable JSON a 400.
+import type { IncomingMessage } from "node:http";
+import { QuantumServiceError } from "./quantumServiceError.js";
+
+const drainCapBytes = 16 * 1024 * 1024;
+
+function tooLarge(limitBytes: number): QuantumServiceError {
+  return new QuantumServiceError(
+    413,
+    "RequestBodyTooLarge",
+    `The request body is larger than the ${limitBytes} bytes this operation accepts.`,
+  );
+}
+
+export function readRequestBody(request: IncomingMessage, limitBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(request.headers["content-length"]);
+    if (Number.isFinite(declared) && declared > drainCapBytes) {
+      request.resume();
+      reject(tooLarge(limitBytes));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limitBytes) chunks.push(chunk);
+      if (size > drainCapBytes && !settled) {
+        settled = true;
+        request.removeAllListeners("data");
+        request.resume();
+        reject(tooLarge(limitBytes));
+      }
+    });
+    request.on("end", () => {
+      if (settled) return;
+      settled = true;
+      if (size > limitBytes) reject(tooLarge(limitBytes));
+      else resolve(Buffer.concat(chunks));
+    });
+    request.on("error", (error) => {
+      if (settled) return;
+      settled = true;
+      reject(error);
+    });
+  });
+}
+
+/** The body parsed as JSON; an empty body is `undefined` (for operations whose body is optional). */
+export async function readJsonBody(request: IncomingMessage, limitBytes: number): Promise<unknown> {
+  const contentType = request.headers["content-type"];
+  const body = await readRequestBody(request, limitBytes);
+  if (body.length === 0) return undefined;
+  if (contentType !== undefined && !/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType))
+    throw new QuantumServiceError(415, "UnsupportedMediaType", "The request body must be JSON (Content-Type: application/json).");
+  try {
+    return JSON.parse(body.toString("utf8")) as unknown;
+  } catch {
+    throw new QuantumServiceError(400, "InvalidRequestContent", "The request body is not valid JSON.");
+  }
+}
