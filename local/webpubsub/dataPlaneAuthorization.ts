@@ -64,16 +64,19 @@ export function createDataPlaneAuthorization(options: {
     issuer: options.issuer,
     audiences: ["https://webpubsub.azure.com"],
   });
-  const assignments = new Map<string, readonly string[]>(
-    options.roleAssignments ?? defaultPrivilegedObjectIds.map((objectId) => [objectId, ["Web PubSub Service Owner"]] as const),
-  );
+  const assignments = new Map<string, readonly string[]>();
+  function setRoleAssignments(objectId: string, roles: readonly string[]): void {
+    const unknown = roles.filter((role) => !(role in roleDataActions));
+    if (unknown.length > 0)
+      throw new TypeError(`Unknown Web PubSub role(s): ${unknown.join(", ")}; known: ${Object.keys(roleDataActions).join(", ")}`);
+    assignments.set(objectId, [...roles]);
+  }
+  const initial =
+    options.roleAssignments ?? new Map(defaultPrivilegedObjectIds.map((objectId) => [objectId, ["Web PubSub Service Owner"]] as const));
+  for (const [objectId, roles] of initial) setRoleAssignments(objectId, roles);
 
   return {
-    setRoleAssignments(objectId, roles) {
-      const unknown = roles.filter((role) => !(role in roleDataActions));
-      if (unknown.length > 0) throw new TypeError(`Unknown Web PubSub role(s): ${unknown.join(", ")}`);
-      assignments.set(objectId, [...roles]);
-    },
+    setRoleAssignments,
     async authorize(headers, action) {
       const result = await verifier.verifyAuthorizationHeader(headers.authorization);
       if (!result.ok) throw new ServiceError(401, result.message);

@@ -182,13 +182,12 @@ function closeEach(connections: Iterable<ClientConnection>, excluded: ReadonlySe
   return { status: 204 };
 }
 
-const generateTokenQuery = {
-  clientTypes: new Map([
-    ["default", "client"],
-    ["mqtt", "clients/mqtt"],
-    ["socketio", "clients/socketio"],
-  ]),
-};
+/** Client endpoint path per clientType: the token's audience names the endpoint the client connects to. */
+const clientPathByType = new Map([
+  ["default", "client"],
+  ["mqtt", "clients/mqtt"],
+  ["socketio", "clients/socketio"],
+]);
 
 interface PageCursor {
   readonly after: string;
@@ -256,7 +255,7 @@ export const dataPlaneRoutes: readonly DataPlaneRoute[] = [
       // spec: minutesToExpire defaults to 60, minimum 1.
       const minutesToExpire = integerParameter(query, "minutesToExpire", 1, 525_600) ?? 60;
       const clientType = (query.get("clientType") ?? "Default").toLowerCase();
-      const prefix = generateTokenQuery.clientTypes.get(clientType);
+      const prefix = clientPathByType.get(clientType);
       if (!prefix) throw new ServiceError(400, "The parameter clientType must be Default or MQTT.", "clientType");
       const token = await context.tokens.issue({
         audience: `${context.endpoint}/${prefix}/hubs/${context.hub}`,
