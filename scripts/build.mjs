@@ -68,9 +68,7 @@ await build({
 });
 
 // The CLI (`identity-probe`, package.json bin): one bundle built on the same probe engine.
-// TEMPORARY guard while the CLI is being written.
-const { existsSync } = await import("node:fs");
-if (existsSync(join(root, "src/cli/main.ts"))) await build({
+await build({
   ...common,
   entryPoints: { "identity-probe": join(root, "src/cli/main.ts") },
   outdir: join(root, "dist/cli"),

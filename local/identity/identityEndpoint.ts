@@ -62,7 +62,10 @@ export interface IdentityEndpoint {
   readonly identities: readonly LocalIdentity[];
   /** Environment that points @azure/identity at this endpoint through the given protocol. */
   environment(protocol?: IdentityProtocol): Record<string, string>;
+  /** Replaces every injected fault with this one (undefined: no faults). */
   setFault(fault: Fault | undefined): void;
+  /** Adds a fault next to the ones already injected; the first that matches a request applies. */
+  addFault(fault: Fault): void;
   readonly requests: readonly TokenRequestRecord[];
   resetRequests(): void;
   /** Mints a token directly (for emulator tests that need one without going through a credential). */
@@ -120,8 +123,7 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
   const kid = randomUUID();
   const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, use: "sig", alg: "RS256" };
 
-  let fault: Fault | undefined;
-  let faultUses = 0;
+  let faults: { fault: Fault; uses: number }[] = [];
   const requests: TokenRequestRecord[] = [];
   const hung = new Set<ServerResponse>();
 
@@ -157,16 +159,15 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
   }
 
   function matchesFault(resource: string, identity: LocalIdentity | undefined): Fault | undefined {
-    if (!fault) return undefined;
-    if (fault.resource !== undefined && fault.resource.replace(/\/$/, "") !== resource.replace(/\/$/, "")) return undefined;
-    if (fault.clientId !== undefined && fault.clientId !== identity?.clientId) return undefined;
-    const active = fault;
-    faultUses += 1;
-    if (active.count !== undefined && faultUses >= active.count) {
-      fault = undefined;
-      faultUses = 0;
-    }
-    return active;
+    const entry = faults.find(
+      ({ fault }) =>
+        (fault.resource === undefined || fault.resource.replace(/\/$/, "") === resource.replace(/\/$/, "")) &&
+        (fault.clientId === undefined || fault.clientId === identity?.clientId),
+    );
+    if (!entry) return undefined;
+    entry.uses += 1;
+    if (entry.fault.count !== undefined && entry.uses >= entry.fault.count) faults = faults.filter((candidate) => candidate !== entry);
+    return entry.fault;
   }
 
   function selectIdentity(query: URLSearchParams, protocol: IdentityProtocol): { identity?: LocalIdentity; selector?: string } {
@@ -307,8 +308,7 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
     // Control routes exist for tests and the stack; they listen on loopback only.
     if (url.pathname === "/__control/fault") {
       if (request.method === "DELETE") {
-        fault = undefined;
-        faultUses = 0;
+        faults = [];
         response.writeHead(204).end();
         return;
       }
@@ -325,9 +325,8 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
           sendJson(response, 400, { error: result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ") });
           return;
         }
-        fault = result.data;
-        faultUses = 0;
-        sendJson(response, 200, fault);
+        faults = [{ fault: result.data, uses: 0 }];
+        sendJson(response, 200, result.data);
         return;
       }
       sendJson(response, 405, { error: "use PUT or DELETE" });
@@ -394,8 +393,10 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
         : { AZURE_POD_IDENTITY_AUTHORITY_HOST: url };
     },
     setFault(next) {
-      fault = next === undefined ? undefined : faultSchema.parse(next);
-      faultUses = 0;
+      faults = next === undefined ? [] : [{ fault: faultSchema.parse(next), uses: 0 }];
+    },
+    addFault(next) {
+      faults.push({ fault: faultSchema.parse(next), uses: 0 });
     },
     get requests() {
       return requests;

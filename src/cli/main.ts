@@ -15,7 +15,6 @@ import { usageText } from "./usage.js";
 
 // The CLI's edge, like config.ts is the app's: the environment enters here once and is passed on as a
 // value (to loadConfig, to the colour decision); flags are applied to a copy, never to process.env.
-// eslint-disable-next-line no-restricted-properties -- the one read of the environment in the CLI
 const processEnvironment: Environment = process.env;
 
 /** Resolves when the stream has taken the text (or failed: a closed pipe is not worth a crash). */

@@ -38,12 +38,19 @@ export function shareTokenRequests(credential: TokenCredential): TokenCredential
   };
 }
 
+/**
+ * One quick retry instead of the SDK's default (up to 5, with backoff from 800 ms): a probe must see a
+ * failing identity endpoint as a failure within its deadline, not as a timeout 20 seconds later, and a
+ * failed token request is asked again by the next call anyway.
+ */
+const credentialOptions = { retryOptions: { maxRetries: 1, retryDelayInMs: 200, maxRetryDelayInMs: 1_000 } };
+
 let appCredential: TokenCredential | undefined;
 const identityCredentials = new Map<string, TokenCredential>();
 
 /** The app's shared credential, used by every service call. */
 export function getAppCredential(appClientId: string | undefined): TokenCredential {
-  appCredential ??= shareTokenRequests(new DefaultAzureCredential(appClientId ? { managedIdentityClientId: appClientId } : {}));
+  appCredential ??= shareTokenRequests(new DefaultAzureCredential({ ...credentialOptions, ...(appClientId ? { managedIdentityClientId: appClientId } : {}) }));
   return appCredential;
 }
 
@@ -54,7 +61,7 @@ export function getProbedIdentities(identities: readonly IdentitySelector[], app
     let credential = identityCredentials.get(key);
     if (!credential) {
       credential = shareTokenRequests(
-        selector.clientId ? new ManagedIdentityCredential({ clientId: selector.clientId }) : new ManagedIdentityCredential(),
+        new ManagedIdentityCredential({ ...credentialOptions, ...(selector.clientId ? { clientId: selector.clientId } : {}) }),
       );
       identityCredentials.set(key, credential);
     }

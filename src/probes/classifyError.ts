@@ -65,15 +65,21 @@ function numberOf(value: unknown): number | undefined {
   return typeof value === "number" && Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
-/** Walks the cause chain (bounded: a cyclic chain must not hang the report). */
+/**
+ * Walks the cause chain and the `errors` of aggregate errors (DefaultAzureCredential's chain wraps each
+ * credential's failure in an AggregateAuthenticationError), breadth first and bounded: a cyclic chain
+ * must not hang the report.
+ */
 function chain(error: unknown): ErrorLike[] {
   const links: ErrorLike[] = [];
-  let current: unknown = error;
-  for (let depth = 0; depth < 6; depth += 1) {
-    const link = asErrorLike(current);
-    if (!link || links.includes(link)) break;
+  const queue: unknown[] = [error];
+  while (queue.length > 0 && links.length < 12) {
+    const link = asErrorLike(queue.shift());
+    if (!link || links.includes(link)) continue;
     links.push(link);
-    current = link.cause;
+    queue.push(link.cause);
+    const nested = (link as { errors?: unknown }).errors;
+    if (Array.isArray(nested)) queue.push(...nested.slice(0, 8));
   }
   return links;
 }

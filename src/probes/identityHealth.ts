@@ -59,6 +59,8 @@ export interface IdentityHealth {
 
 const expiryWarningMs = 5 * 60_000;
 const propagationWindowMs = 30 * 60_000;
+/** How long a failed token check may spend asking the identity endpoint what really happened. */
+const diagnosisTimeoutMs = 1_000;
 
 function failure(
   category: ClassifiedError["category"],
@@ -96,12 +98,10 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
 
       for (const audience of audiences) {
         pending.push(
-          runCheck((signal) => tokenProber.probe(identityName, credential, audience, { abortSignal: signal, timeoutMs }), engine).then(
-            (run) => ({
-              key: `${audience.component}:token`,
-              build: () => tokenEntry(run, audience, identityName, remediationBase),
-            }),
-          ),
+          runCheck((signal) => probeToken(identityName, selector.clientId, credential, audience, signal), engine).then((run) => ({
+            key: `${audience.component}:token`,
+            build: () => tokenEntry(run, audience, identityName, remediationBase),
+          })),
         );
       }
 
@@ -184,6 +184,38 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
     };
   }
 
+  /**
+   * Gets a token; when the SDK can only say "network_error" (MSAL says so for an unreachable endpoint
+   * and for a malformed answer alike), asks the identity endpoint directly for the same audience and
+   * identity, briefly, and reports what it really answered.
+   */
+  async function probeToken(
+    identityName: string,
+    clientId: string | undefined,
+    credential: TokenCredential,
+    audience: Audience,
+    signal: AbortSignal,
+  ) {
+    try {
+      return await tokenProber.probe(identityName, credential, audience, { abortSignal: signal, timeoutMs: settings.timeoutMs });
+    } catch (error) {
+      if (classifyError(error).category !== "identity-unavailable" || signal.aborted) throw error;
+      const diagnosisSignal = AbortSignal.any([signal, AbortSignal.timeout(diagnosisTimeoutMs)]);
+      const diagnosis = await endpointCall(settings.identityEndpoint, {
+        resource: audience.resource,
+        clientId,
+        abortSignal: diagnosisSignal,
+        timeoutMs: diagnosisTimeoutMs,
+      }).then(
+        () => undefined,
+        (rawError: unknown) => rawError,
+      );
+      // No answer in time, or the endpoint now answers fine: the SDK's own error is the best evidence.
+      if (diagnosis === undefined || diagnosisSignal.aborted) throw error;
+      throw diagnosis;
+    }
+  }
+
   function passOrSlow(durationMs: number): Pick<CheckEntry, "status" | "note"> {
     return durationMs > settings.timeoutMs / 2
       ? { status: "warn", note: `slow: took more than half of the ${settings.timeoutMs} ms deadline` }
@@ -240,7 +272,9 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
       };
     }
     const classified = run.timedOut ? undefined : classifyError(run.error);
-    const category = classified?.category ?? "timeout";
+    // A diagnosis that could not connect means what the SDK said: no identity endpoint here.
+    const category =
+      classified === undefined ? "timeout" : classified.category === "network" ? "identity-unavailable" : classified.category;
     return {
       ...common,
       status: "fail",
