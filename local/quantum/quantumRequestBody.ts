@@ -6,10 +6,15 @@ import { QuantumServiceError } from "./quantumServiceError.js";
 const drainCapBytes = 16 * 1024 * 1024;
 
 function tooLarge(limitBytes: number): QuantumServiceError {
+  // The rest of the body may still be on its way: close the connection after answering so it is never read
+  // as the next request on a kept-alive socket.
   return new QuantumServiceError(
     413,
     "RequestBodyTooLarge",
     `The request body is larger than the ${limitBytes} bytes this operation accepts.`,
+    {
+      headers: { connection: "close" },
+    },
   );
 }
 
