@@ -62,21 +62,24 @@ const qubitIndex = z
   .max(maxQubitsAnyTarget - 1, `must be below ${maxQubitsAnyTarget}`);
 const turns = z.number("must be a number of turns").min(-1, "must be between -1 and 1 turns").max(1, "must be between -1 and 1 turns");
 
-const gateShape = z.object({
-  gate: z.string("must be a gate name").max(16, "is not a gate name"),
-  target: qubitIndex.optional(),
-  targets: z.array(qubitIndex, "must be a list of qubit indices").min(1, "must not be empty").max(maxQubitsAnyTarget).optional(),
-  control: qubitIndex.optional(),
-  controls: z
-    .array(qubitIndex, "must be a list of qubit indices")
-    .min(1, "must not be empty")
-    .max(maxControls, `allows at most ${maxControls} controls`)
-    .optional(),
-  rotation: z.number("must be an angle in radians").optional(),
-  phase: turns.optional(),
-  phases: z.tuple([turns, turns], "must be two phases in turns").optional(),
-  angle: turns.optional(),
-});
+const gateShape = z.object(
+  {
+    gate: z.string("must be a gate name").max(16, "is not a gate name"),
+    target: qubitIndex.optional(),
+    targets: z.array(qubitIndex, "must be a list of qubit indices").min(1, "must not be empty").max(maxQubitsAnyTarget).optional(),
+    control: qubitIndex.optional(),
+    controls: z
+      .array(qubitIndex, "must be a list of qubit indices")
+      .min(1, "must not be empty")
+      .max(maxControls, `allows at most ${maxControls} controls`)
+      .optional(),
+    rotation: z.number("must be an angle in radians").optional(),
+    phase: turns.optional(),
+    phases: z.tuple([turns, turns], "must be two phases in turns").optional(),
+    angle: turns.optional(),
+  },
+  'must be a gate object, e.g. { "gate": "h", "target": 0 }',
+);
 type GateShape = z.infer<typeof gateShape>;
 
 function checkGate(gate: GateShape, gateset: "qis" | "native", qubits: number, report: (message: string, field?: string) => void): void {
@@ -155,15 +158,18 @@ function checkGate(gate: GateShape, gateset: "qis" | "native", qubits: number, r
 
 /** `ionq.circuit.v1` with every structural rule; the qubit limit is the largest IonQ target's. */
 export const ionqCircuitSchema = z
-  .object({
-    gateset: z.enum(["qis", "native"], 'must be "qis" or "native"').optional(),
-    qubits: z
-      .number("must be the number of qubits")
-      .int("must be a whole number")
-      .min(1, "must be at least 1")
-      .max(maxQubitsAnyTarget, `must be at most ${maxQubitsAnyTarget} (the largest IonQ target)`),
-    circuit: z.array(gateShape, "must be a list of gates").max(maxGates, `must have at most ${maxGates} gates`),
-  })
+  .object(
+    {
+      gateset: z.enum(["qis", "native"], 'must be "qis" or "native"').optional(),
+      qubits: z
+        .number("must be the number of qubits")
+        .int("must be a whole number")
+        .min(1, "must be at least 1")
+        .max(maxQubitsAnyTarget, `must be at most ${maxQubitsAnyTarget} (the largest IonQ target)`),
+      circuit: z.array(gateShape, "must be a list of gates").max(maxGates, `must have at most ${maxGates} gates`),
+    },
+    'must be an ionq.circuit.v1 object: { "qubits": n, "circuit": [ … ] }',
+  )
   .superRefine((value, ctx) => {
     const gateset = value.gateset ?? "qis";
     value.circuit.forEach((gate, index) =>
@@ -176,20 +182,23 @@ export const ionqCircuitSchema = z
 
 /** What the app accepts to submit: a circuit, a target it fits, and a shot count. */
 export const ionqSubmissionSchema = z
-  .object({
-    circuit: ionqCircuitSchema,
-    target: z
-      .string("must be a target ID")
-      .refine((target) => ionqTargets.includes(target), `must be one of ${ionqTargets.join(", ")}`)
-      .default(defaultIonqTarget),
-    shots: z
-      .number("must be a number")
-      .int("must be a whole number")
-      .min(1, "must be at least 1")
-      .max(maxShots, `must be at most ${maxShots}`)
-      .default(defaultShots),
-    name: z.string("must be a string").trim().min(1, "must not be empty").max(256, "must be at most 256 characters").optional(),
-  })
+  .object(
+    {
+      circuit: ionqCircuitSchema,
+      target: z
+        .string("must be a target ID")
+        .refine((target) => ionqTargets.includes(target), `must be one of ${ionqTargets.join(", ")}`)
+        .default(defaultIonqTarget),
+      shots: z
+        .number("must be a number")
+        .int("must be a whole number")
+        .min(1, "must be at least 1")
+        .max(maxShots, `must be at most ${maxShots}`)
+        .default(defaultShots),
+      name: z.string("must be a string").trim().min(1, "must not be empty").max(256, "must be at most 256 characters").optional(),
+    },
+    "must be an object with a circuit",
+  )
   .superRefine((value, ctx) => {
     const limit = ionqTargetQubits[value.target];
     if (limit !== undefined && value.circuit.qubits > limit)
