@@ -8,6 +8,8 @@ import { mkdir } from "node:fs/promises";
 
 /** Azurite's development account: a published, well-known name, not a secret of ours. */
 export const azuriteAccountName = "devstoreaccount1";
+/** Azurite's development account key, published in Azurite's README: it signs local SAS URIs only. */
+export const azuriteAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
 export interface AzuriteOptions {
   /** Workspace folder for Azurite's data. */

@@ -2,13 +2,14 @@
 // runtime.ts), not at registration, so a cold start pays for the Azure SDKs only when a function runs.
 import type { TokenCredential } from "@azure/core-auth";
 import type { ContainerClient } from "@azure/storage-blob";
-import type { AppConfig, ResourceSetting, StorageSettings, WebPubSubSettings } from "./config.js";
+import type { AppConfig, QuantumSettings, ResourceSetting, StorageSettings, WebPubSubSettings } from "./config.js";
 import { getAppCredential, getProbedIdentities } from "./identity/sharedCredential.js";
 import { createIdentityHealth, type IdentityHealth, type ResourceProbe } from "./probes/identityHealth.js";
 import { createBlobService, createBlobServiceClient, isContainerNotFound, type BlobService } from "./services/blob/blobService.js";
 import { createProbeHistory, type ProbeHistory } from "./services/blob/probeHistory.js";
 import { createTimerProbe, type TimerProbe } from "./probes/timerProbe.js";
 import { liveGroup } from "./probes/liveGroup.js";
+import { createQuantumJobService, type QuantumJobService } from "./services/quantum/quantumJobService.js";
 import { createWebPubSubService, type WebPubSubService } from "./services/webpubsub/webPubSubService.js";
 
 /** A resource's service, or why there is none (the function answers 503 with it). */
@@ -23,6 +24,7 @@ export interface AppServices {
   readonly blobs: Available<BlobService>;
   readonly history: Available<ProbeHistory>;
   readonly webPubSub: Available<WebPubSubService>;
+  readonly quantum: Available<QuantumJobService>;
   readonly timerProbe: TimerProbe;
 }
 
@@ -124,10 +126,31 @@ function webPubSubProbe(setting: ResourceSetting<WebPubSubSettings>): ResourcePr
   });
 }
 
+function quantumProbe(setting: ResourceSetting<QuantumSettings>): ResourceProbe {
+  const identity = {
+    component: "quantum",
+    displayName: "the Quantum workspace",
+    roleName: "Quantum Workspace Data Contributor",
+    scopeSetting: "AZURE_QUANTUM_WORKSPACE_ID",
+  } as const;
+  return resourceProbe(identity, setting, (settings) => {
+    const serviceFor = perCredential((credential) =>
+      createQuantumJobService({ endpoint: settings.endpoint, workspace: settings.workspace, credential }),
+    );
+    return {
+      componentId: `${settings.endpoint}${settings.workspace.id}`,
+      endpoint: settings.endpoint,
+      scope: settings.workspace.id,
+      // Listing jobs (top=1) needs the data role that submitting does.
+      checkAccess: (credential, abortSignal) => serviceFor(credential).checkAccess({ abortSignal }),
+    };
+  });
+}
+
 export function createAppServices(config: AppConfig): AppServices {
   const credential = getAppCredential(config.appClientId);
   const identities = getProbedIdentities(config.identities, config.appClientId);
-  const resources = [storageProbe(config.storage), webPubSubProbe(config.webPubSub)];
+  const resources = [storageProbe(config.storage), webPubSubProbe(config.webPubSub), quantumProbe(config.quantum)];
   const identityHealth = createIdentityHealth({ settings: config, identities, resources });
   const history = availability(config.storage, (settings) => createProbeHistory(settings, credential));
   const webPubSub = availability(config.webPubSub, (settings) =>
@@ -140,6 +163,9 @@ export function createAppServices(config: AppConfig): AppServices {
     blobs: availability(config.storage, (settings) => createBlobService(settings, credential)),
     history,
     webPubSub,
+    quantum: availability(config.quantum, (settings) =>
+      createQuantumJobService({ endpoint: settings.endpoint, workspace: settings.workspace, credential }),
+    ),
     timerProbe: createTimerProbe({
       identityHealth,
       history: history.state === "configured" ? history.service : undefined,

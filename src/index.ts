@@ -11,6 +11,8 @@ import { healthIdentityHistory } from "./functions/healthIdentityHistory.js";
 import { identityProbeTimer } from "./functions/identityProbeTimer.js";
 import { pubsubMessages } from "./functions/pubsubMessages.js";
 import { pubsubNegotiate } from "./functions/pubsubNegotiate.js";
+import { quantumJob } from "./functions/quantumJob.js";
+import { quantumJobs } from "./functions/quantumJobs.js";
 
 app.setup({ enableHttpStream: false });
 
@@ -37,6 +39,8 @@ app.http("blobItem", { route: "blobs/{*name}", methods: ["GET", "PUT", "DELETE"]
 app.http("blobList", { route: "blobs", methods: ["GET"], authLevel: "function", handler: blobList });
 app.http("pubsubNegotiate", { route: "pubsub/negotiate", methods: ["GET"], authLevel: "function", handler: pubsubNegotiate });
 app.http("pubsubMessages", { route: "pubsub/messages", methods: ["POST"], authLevel: "function", handler: pubsubMessages });
+app.http("quantumJobs", { route: "quantum/jobs", methods: ["GET", "POST"], authLevel: "function", handler: quantumJobs });
+app.http("quantumJob", { route: "quantum/jobs/{id}", methods: ["GET", "DELETE"], authLevel: "function", handler: quantumJob });
 app.http("dashboard", { route: "dashboard", methods: ["GET"], authLevel: "function", handler: dashboard });
 
 const schedule = timerScheduleBinding();

@@ -2,6 +2,7 @@
 // through the app's identity (Web PubSub Service Owner).
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { z } from "zod";
+import { printable } from "../http/printableName.js";
 import { problem } from "../http/problem.js";
 import { parseJson, readBodyWithLimit } from "../http/readBody.js";
 import { json, unavailable } from "../http/responses.js";
@@ -19,8 +20,8 @@ const body = z
         [z.string(), z.number(), z.boolean(), z.null(), z.array(z.unknown()), z.record(z.string(), z.unknown())],
         "message is required: a JSON value or a string",
       ),
-      group: webPubSubGroupName.optional(),
-      userId: webPubSubUserId.optional(),
+      group: printable(webPubSubGroupName, "group").optional(),
+      userId: printable(webPubSubUserId, "userId").optional(),
     },
     {
       error: (issue) =>

@@ -3,13 +3,14 @@
 // group, where the timer publishes its summary.
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { z } from "zod";
+import { printable } from "../http/printableName.js";
 import { parseQuery } from "../http/queryParameters.js";
 import { json, unavailable } from "../http/responses.js";
 import { serviceProblem } from "../http/serviceProblem.js";
 import { webPubSubUserId } from "../services/webpubsub/webPubSubNames.js";
 import { getAppServices } from "../runtime.js";
 import { liveGroup } from "../probes/liveGroup.js";
-const query = z.object({ userId: webPubSubUserId.optional() });
+const query = z.object({ userId: printable(webPubSubUserId, "userId").optional() });
 
 export async function pubsubNegotiate(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const parsed = parseQuery(request, query);
