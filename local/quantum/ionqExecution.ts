@@ -1,8 +1,8 @@
 // What the IonQ provider does with a job: read `ionq.circuit.v1` from the job's input blob, check it, simulate
-// it, sample `shots` (inputParams.shots, the IonQ targets' parameter name) and write the
-// `ionq.quantum-results.v1` histogram (`{ "histogram": { "<basis state>": <fraction of shots> } }`) to the output
-// blob. Bad input fails the job with errorData { code, message } rather than the request: the service accepts
-// the job and the provider rejects its input.
+// it and sample `shots` (inputParams.shots, the IonQ targets' parameter name) into the `ionq.quantum-results.v1`
+// histogram (`{ "histogram": { "<basis state>": <fraction of shots> } }`), which `writeIonqOutput` stores once
+// the job completes. Bad input fails the job with errorData { code, message } rather than the request: the
+// service accepts the job and the provider rejects its input.
 import { RestError } from "@azure/storage-blob";
 import { parseIonqCircuit, defaultShots, maxShots } from "../../src/services/quantum/ionqCircuit.js";
 import { circuitCost, probabilities, sampleHistogram, simulateStateAsync } from "./ionqSimulator.js";
@@ -10,7 +10,8 @@ import { BlobTooLargeError, type BlobLocation, type LinkedStorage } from "./link
 import { emulatedQubitLimit, emulatorMaxQubits, type EmulatedTarget } from "./quantumProviders.js";
 
 export type ExecutionResult =
-  { readonly status: "Succeeded" } | { readonly status: "Failed"; readonly errorData: { code: string; message: string } };
+  | { readonly status: "Succeeded"; readonly output: string }
+  | { readonly status: "Failed"; readonly errorData: { code: string; message: string } };
 
 const maxInputBytes = 1024 * 1024;
 /** About a few seconds of simulation; beyond it the emulator declines rather than stalls. */
@@ -23,13 +24,12 @@ function failed(code: string, message: string): ExecutionResult {
 export async function executeIonqJob(options: {
   storage: LinkedStorage;
   input: BlobLocation;
-  output: BlobLocation;
   target: EmulatedTarget;
   inputParams: Record<string, unknown>;
   random: () => number;
   signal: AbortSignal;
 }): Promise<ExecutionResult> {
-  const { storage, input, output, target, signal } = options;
+  const { storage, input, target, signal } = options;
   const shots = options.inputParams.shots ?? defaultShots;
   if (typeof shots !== "number" || !Number.isInteger(shots) || shots < 1 || shots > maxShots)
     return failed("InvalidInputData", `inputParams.shots must be a whole number from 1 to ${maxShots}.`);
@@ -72,6 +72,10 @@ export async function executeIonqJob(options: {
   const state = await simulateStateAsync(circuit.value, { signal });
   const histogram = sampleHistogram(probabilities(state), shots, options.random);
   signal.throwIfAborted();
-  await storage.writeBlob(output, JSON.stringify({ histogram }), { contentType: "application/json", abortSignal: signal });
-  return { status: "Succeeded" };
+  return { status: "Succeeded", output: JSON.stringify({ histogram }) };
+}
+
+/** Stores a succeeded job's results as its output blob (`rawOutputData` unless the job named another). */
+export async function writeIonqOutput(storage: LinkedStorage, output: BlobLocation, results: string, signal: AbortSignal): Promise<void> {
+  await storage.writeBlob(output, results, { contentType: "application/json", abortSignal: signal });
 }

@@ -5,7 +5,7 @@
 import { randomInt } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
 import { createSeededRandom } from "./ionqSimulator.js";
-import { executeIonqJob, type ExecutionResult } from "./ionqExecution.js";
+import { executeIonqJob, writeIonqOutput, type ExecutionResult } from "./ionqExecution.js";
 import type { JobCreateRequest } from "./jobCreateRequest.js";
 import type { JobListQuery, ListableJob } from "./jobListQuery.js";
 import type { LinkedStorage } from "./linkedStorage.js";
@@ -110,7 +110,6 @@ export function createQuantumJobStore(options: {
         result = await executeIonqJob({
           storage: options.storage,
           input: job.request.input,
-          output: job.request.output,
           target: job.request.target,
           inputParams: job.request.inputParams,
           random,
@@ -118,6 +117,8 @@ export function createQuantumJobStore(options: {
         });
         const remaining = begin + options.executingMs - Date.now();
         if (remaining > 0) await delay(remaining, undefined, { signal: controller.signal });
+        // Output appears only when the job completes, so a job cancelled while executing leaves none.
+        if (result.status === "Succeeded") await writeIonqOutput(options.storage, job.request.output, result.output, controller.signal);
       } catch (error) {
         if (controller.signal.aborted) return; // cancelled, deleted or closing: the canceller set the status
         const status =

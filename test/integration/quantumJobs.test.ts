@@ -160,6 +160,10 @@ describe("Quantum jobs through the app's service against the local emulator", ()
     const job = await slow.getJob(submitted.id);
     expect(job.status).toBe("Cancelled");
     expect(job.results).toBeUndefined();
+    const output = new BlobServiceClient(stack.azurite.blobEndpoint, credential)
+      .getContainerClient(`job-${submitted.id}`)
+      .getBlobClient("rawOutputData");
+    expect(await output.exists()).toBe(false);
   });
 
   it("refuses to cancel a finished job with 409 and leaves it Succeeded", async () => {
