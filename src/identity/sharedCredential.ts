@@ -50,7 +50,9 @@ const identityCredentials = new Map<string, TokenCredential>();
 
 /** The app's shared credential, used by every service call. */
 export function getAppCredential(appClientId: string | undefined): TokenCredential {
-  appCredential ??= shareTokenRequests(new DefaultAzureCredential({ ...credentialOptions, ...(appClientId ? { managedIdentityClientId: appClientId } : {}) }));
+  appCredential ??= shareTokenRequests(
+    new DefaultAzureCredential({ ...credentialOptions, ...(appClientId ? { managedIdentityClientId: appClientId } : {}) }),
+  );
   return appCredential;
 }
 
