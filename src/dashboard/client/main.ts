@@ -47,7 +47,11 @@ async function loadHistory(): Promise<void> {
     const response = await api(`health/identity/history?limit=${historyLimit}`);
     if (!response.ok) return;
     const body = (await response.json()) as { reports: (HealthReport & { blob: string })[] };
-    update({ history: body.reports.map(({ blob, ...report }): HistoryEntry => ({ blob, report: report as HealthReport })) });
+    const history = body.reports.map(({ blob, ...report }): HistoryEntry => ({ blob, report: report as HealthReport }));
+    // The newest timer run is a full report: its remediation hints explain what a live summary shows.
+    const newest = history[0]?.report;
+    const details = newest && (!state.details || newest.time > state.details.time) ? newest : state.details;
+    update({ history, details });
   } catch {
     // The timeline is secondary: the grid stays current without it.
   }
