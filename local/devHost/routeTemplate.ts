@@ -130,7 +130,14 @@ function parseSegment(text: string, template: string): TemplateSegment {
       if (end >= text.length) throw new Error(`The route template "${template}" has an unclosed "{".`);
       if (literal) parts.push({ kind: "literal", text: literal });
       literal = "";
-      const parameter = parseParameter(text.slice(index + 1, end), template);
+      // Inside a parameter `{{` and `}}` stand for literal braces (a regex constraint's quantifier).
+      const parameter = parseParameter(
+        text
+          .slice(index + 1, end)
+          .replace(/\{\{/g, "{")
+          .replace(/\}\}/g, "}"),
+        template,
+      );
       if (parts.at(-1)?.kind === "parameter") {
         throw new Error(`The route template "${template}": a path segment cannot contain two consecutive parameters.`);
       }
@@ -153,7 +160,8 @@ function parseSegment(text: string, template: string): TemplateSegment {
       throw new Error(`The route template "${template}": an optional parameter must be at the end of its segment.`);
     }
   }
-  const source = parts.map((part) => (part.kind === "literal" ? escapeRegExp(part.text) : part.isOptional ? "(.*?)" : "(.+?)")).join("");
+  // Greedy from the left is ASP.NET Core's right-to-left lazy matching: `{name}.{ext}` on a.b.pdf gives ext "pdf".
+  const source = parts.map((part) => (part.kind === "literal" ? escapeRegExp(part.text) : part.isOptional ? "(.*)" : "(.+)")).join("");
   return { parts, pattern: new RegExp(`^${source}$`, "is") };
 }
 
