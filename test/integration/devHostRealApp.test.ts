@@ -1,0 +1,99 @@
+// The real app (dist/app/index.js, package.json `main`) served by the dev host process, against the local
+// identity endpoint and Azurite: what it registers is what the host serves — routes, methods, auth levels,
+// the timer's %IDENTITY_PROBE_SCHEDULE% — and its requests reach real services through the library's own
+// request/response conversion.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RegisteredFunctionInfo } from "../../local/devHost/startDevHost.js";
+import { call, ensureBuilt, projectRoot, startChildDevHost, testFunctionKey, type ChildDevHost } from "../fixtures/devHost.js";
+import { startTestAzurite, startTestIdentityEndpoint, type TestAzurite } from "../fixtures/localServices.js";
+import type { IdentityEndpoint } from "../../local/identity/identityEndpoint.js";
+
+const withKey = { "x-functions-key": testFunctionKey };
+
+describe("the dev host serving the built app", () => {
+  let identityEndpoint: IdentityEndpoint;
+  let azurite: TestAzurite;
+  let host: ChildDevHost;
+
+  beforeAll(async () => {
+    [identityEndpoint, azurite] = await Promise.all([startTestIdentityEndpoint(), startTestAzurite(), ensureBuilt()]);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...identityEndpoint.environment("AppService"),
+      AZURE_STORAGE_BLOB_ENDPOINT: azurite.blobEndpoint,
+      AZURE_STORAGE_ACCOUNT_ID:
+        "/subscriptions/00000000-1d00-4000-8000-000000000001/resourceGroups/identity-probe-local/providers/Microsoft.Storage/storageAccounts/devstoreaccount1",
+      // Once a year: the probe runs here only when the admin API asks.
+      IDENTITY_PROBE_SCHEDULE: "0 0 0 1 1 *",
+      LOCAL_FUNCTION_KEY: testFunctionKey,
+    };
+    delete env.AZURE_POD_IDENTITY_AUTHORITY_HOST;
+    host = await startChildDevHost({ appRoot: projectRoot, env });
+  }, 180_000);
+  afterAll(async () => {
+    const result = await host?.stop("SIGTERM");
+    await Promise.all([azurite?.close(), identityEndpoint?.close()]);
+    expect(result?.exitCode).toBe(0);
+  });
+
+  it("serves exactly the registrations of the app's entry point", async () => {
+    const listed = (await call(`${host.url}/admin/functions`, { headers: withKey })).json<RegisteredFunctionInfo[]>();
+    const byName = new Map(listed.map((info) => [info.name, info]));
+    expect(byName.get("healthIdentity")?.http).toMatchObject({ route: "health/identity", methods: ["GET"], authLevel: "anonymous" });
+    expect(byName.get("healthIdentityDetails")?.http).toMatchObject({
+      route: "health/identity/details",
+      methods: ["GET"],
+      authLevel: "function",
+    });
+    expect(byName.get("blobItem")?.http).toMatchObject({
+      route: "blobs/{*name}",
+      methods: ["GET", "PUT", "DELETE"],
+      authLevel: "function",
+    });
+    expect(byName.get("blobList")?.http).toMatchObject({ route: "blobs", methods: ["GET"], authLevel: "function" });
+    expect(byName.get("identityProbe")?.timer).toMatchObject({
+      schedule: "%IDENTITY_PROBE_SCHEDULE%",
+      resolvedSchedule: "0 0 0 1 1 *",
+      runOnStartup: false,
+    });
+    // Every HTTP function of the app is anonymous or needs a key; none is admin-only.
+    for (const info of listed) if (info.http) expect(["anonymous", "function"]).toContain(info.http.authLevel);
+  });
+
+  it("answers GET /api/health/identity without a key, as health+json", async () => {
+    const response = await call(`${host.url}/api/health/identity`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/health+json");
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(response.json()).toMatchObject({ status: "pass", serviceId: "local" });
+  });
+
+  it("needs the key for the details and serves them with it", async () => {
+    expect((await call(`${host.url}/api/health/identity/details`)).status).toBe(401);
+    const details = await call(`${host.url}/api/health/identity/details?code=${encodeURIComponent(testFunctionKey)}`);
+    expect(details.status).toBe(200);
+    expect(details.json()).toHaveProperty("checks");
+  });
+
+  it("uploads and downloads a blob whose name has slashes and encoded characters through blobs/{*name}", async () => {
+    const url = `${host.url}/api/blobs/dev%20host/n%C3%A4me.txt`;
+    const upload = await call(url, { method: "PUT", headers: { ...withKey, "content-type": "text/plain" }, body: "through the dev host" });
+    expect(upload.status).toBe(201);
+    expect(upload.json()).toMatchObject({ name: "dev host/näme.txt", size: 20 });
+    const download = await call(url, { headers: withKey });
+    expect(download.status).toBe(200);
+    expect(download.text).toBe("through the dev host");
+    const listing = await call(`${host.url}/api/blobs?prefix=dev%20host/`, { headers: withKey });
+    expect(listing.text).toContain("näme.txt");
+  });
+
+  it("runs the identityProbe timer when the admin API asks", async () => {
+    const response = await call(`${host.url}/admin/functions/identityProbe`, { method: "POST", headers: withKey, body: '{"input":""}' });
+    expect(response.status).toBe(202);
+    const deadline = Date.now() + 30_000;
+    while (!/Executed 'Functions\.identityProbe' \((Succeeded|Failed)/.test(host.output()) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(host.output()).toContain("Executed 'Functions.identityProbe' (Succeeded");
+  });
+});
