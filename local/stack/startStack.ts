@@ -5,7 +5,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { startAzurite, azuriteAccountName, type Azurite } from "../azurite.js";
+import { startAzurite, azuriteAccountKey, azuriteAccountName, type Azurite } from "../azurite.js";
 import { isPortFree, PortInUseError } from "../devHost/portInUseError.js";
 import { startIdentityEndpoint, type IdentityEndpoint } from "../identity/identityEndpoint.js";
 import { localResourceGroup, localSubscriptionId, localTenantId } from "../identity/localIdentities.js";
@@ -16,9 +16,6 @@ import { findFuncOnPath, startDevHostProcess, startFuncProcess, type AppProcess 
 import { startChildReaper, type ChildReaper } from "./childReaper.js";
 import { stackEnvironment } from "./stackEnvironment.js";
 import type { StackSummary } from "./stackSummary.js";
-
-/** Azurite's development account key: published in Azurite's documentation, the same on every machine. */
-export const azuriteWellKnownAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
 export interface StackOptions {
   /** The project root: its package.json `main` is the built app. */
@@ -144,7 +141,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         subscriptionId: localSubscriptionId,
         resourceGroup: localResourceGroup,
         workspaceName: "identity-probe-local",
-        storage: { blobEndpoint, accountName: azuriteAccountName, accountKey: azuriteWellKnownAccountKey },
+        storage: { blobEndpoint, accountName: azuriteAccountName, accountKey: azuriteAccountKey },
       });
       const started = quantum;
       closers.push(() => started.close());
@@ -176,7 +173,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
           FUNCTIONS_WORKER_RUNTIME: "node",
           AzureWebJobsStorage:
             appEnvironment.AzureWebJobsStorage ??
-            `DefaultEndpointsProtocol=https;AccountName=${azuriteAccountName};AccountKey=${azuriteWellKnownAccountKey};BlobEndpoint=${blobEndpoint};`,
+            `DefaultEndpointsProtocol=https;AccountName=${azuriteAccountName};AccountKey=${azuriteAccountKey};BlobEndpoint=${blobEndpoint};`,
           ...(funcTrust ? { SSL_CERT_FILE: funcTrust } : {}),
         },
       });
