@@ -7,7 +7,7 @@ import { audienceCatalog, type Audience } from "../identity/audienceCatalog.js";
 import { callIdentityEndpoint, describeIdentityEndpoint } from "../identity/identityEndpointCheck.js";
 import type { ProbedIdentity } from "../identity/sharedCredential.js";
 import { createTokenProber, type TokenProbeResult, type TokenProber } from "../identity/tokenProbe.js";
-import { classifyError, type ClassifiedError } from "./classifyError.js";
+import { classifyError, type ClassifiedError, type ErrorCategory } from "./classifyError.js";
 import { overallStatus, type CheckEntry, type HealthReport, type ReportIdentity } from "./healthReport.js";
 import { runCheck, type CheckRun } from "./probeEngine.js";
 import { remediationFor, type RemediationContext } from "./remediation.js";
@@ -271,10 +271,7 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
         ...(notes.length > 0 ? { note: notes.join("; ") } : {}),
       };
     }
-    const classified = run.timedOut ? undefined : classifyError(run.error);
-    // A diagnosis that could not connect means what the SDK said: no identity endpoint here.
-    const category =
-      classified === undefined ? "timeout" : classified.category === "network" ? "identity-unavailable" : classified.category;
+    const { classified, category } = classifyIdentityFailure(run);
     return {
       ...common,
       status: "fail",
@@ -335,10 +332,7 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
   ): CheckEntry {
     const common = measured(run, describeIdentityEndpoint(setting), "system", identityName);
     if (run.kind === "success") return { ...common, ...passOrSlow(run.durationMs) };
-    const classified = run.timedOut ? undefined : classifyError(run.error);
-    // Nothing listening where the identity endpoint should be means no managed identity here.
-    const category =
-      classified === undefined ? "timeout" : classified.category === "network" ? "identity-unavailable" : classified.category;
+    const { classified, category } = classifyIdentityFailure(run);
     return {
       ...common,
       status: "fail",
@@ -359,6 +353,19 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
       return awaitWithSignal(shared, abortSignal);
     },
   };
+}
+
+/**
+ * A failed token or identity-endpoint check: no answer in time is `timeout`, and nothing listening where
+ * the identity endpoint should be means there is no managed identity here.
+ */
+function classifyIdentityFailure(run: Extract<CheckRun<unknown>, { kind: "failure" }>): {
+  classified: ClassifiedError | undefined;
+  category: ErrorCategory;
+} {
+  const classified = run.timedOut ? undefined : classifyError(run.error);
+  const category = classified === undefined ? "timeout" : classified.category === "network" ? "identity-unavailable" : classified.category;
+  return { classified, category };
 }
 
 /** The fields every entry has: what was checked, for whom, when and how long it took. */
