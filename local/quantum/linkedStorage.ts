@@ -44,8 +44,7 @@ export function containerNameProblem(name: string): string | undefined {
 /** Azure Storage blob names: 1–1024 characters; control characters are refused here. */
 export function blobNameProblem(name: string): string | undefined {
   if (name.length < 1 || name.length > 1024) return "must be 1 to 1024 characters long";
-  // eslint-disable-next-line no-control-regex -- the point is to find control characters
-  if (/[\u0000-\u001f\u007f\\]/.test(name)) return "must not contain control characters or backslashes";
+  if (/[\p{Cc}\\]/u.test(name)) return "must not contain control characters or backslashes";
   return undefined;
 }
 
