@@ -43,7 +43,12 @@ describe.skipIf(Boolean(requirements.missing))("the dashboard in a real browser"
   beforeAll(async () => {
     [identityEndpoint, azurite] = await Promise.all([startTestIdentityEndpoint(), startTestAzurite(), ensureBuilt()]);
     const certificate = await issueTestCertificate("webpubsub");
-    webPubSub = await startWebPubSubEmulator({ certPath: certificate.certPath, keyPath: certificate.keyPath, jwksUrl: identityEndpoint.jwksUrl, issuer: identityEndpoint.issuer });
+    webPubSub = await startWebPubSubEmulator({
+      certPath: certificate.certPath,
+      keyPath: certificate.keyPath,
+      jwksUrl: identityEndpoint.jwksUrl,
+      issuer: identityEndpoint.issuer,
+    });
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       ...identityEndpoint.environment("AppService"),
@@ -76,7 +81,15 @@ describe.skipIf(Boolean(requirements.missing))("the dashboard in a real browser"
   it("shows the current status of every check, live over Web PubSub", async () => {
     await page.waitForSelector('[data-mode="live"]', { timeout: 20_000 });
     await page.waitForSelector(`${systemEndpointCell}[data-status="pass"]`, { timeout: 20_000 });
-    for (const check of ["storage:token", "storage:access", "webpubsub:token", "webpubsub:access", "quantum:token", "arm:token", "identity:endpoint"]) {
+    for (const check of [
+      "storage:token",
+      "storage:access",
+      "webpubsub:token",
+      "webpubsub:access",
+      "quantum:token",
+      "arm:token",
+      "identity:endpoint",
+    ]) {
       const status = await page.getAttribute(`[data-check="${check}"][data-identity="system"]`, "data-status");
       expect(["pass", "skipped"], `${check} is ${status}`).toContain(status);
     }
