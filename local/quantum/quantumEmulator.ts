@@ -14,17 +14,13 @@ import { createQuantumAuthorization } from "./quantumAuthorization.js";
 import { createQuantumJobStore } from "./quantumJobStore.js";
 import { quantumRoutes, type QuantumRoute } from "./quantumRoutes.js";
 import { QuantumServiceError, writeQuantumError } from "./quantumServiceError.js";
+import type { EmulatorServerOptions } from "../emulatorServerOptions.js";
 
 /** The spec this emulator implements. */
 export const quantumEmulatorApiVersions: readonly string[] = ["2026-08-01-preview"];
 
-export interface QuantumEmulatorOptions {
-  certPath: string;
-  keyPath: string;
-  jwksUrl: string;
-  issuer: string;
-  host?: string;
-  port?: number;
+/** Roles: by default defaultPrivilegedObjectIds get "Quantum Workspace Data Contributor". */
+export interface QuantumEmulatorOptions extends EmulatorServerOptions {
   subscriptionId: string;
   resourceGroup: string;
   workspaceName: string;
@@ -33,8 +29,6 @@ export interface QuantumEmulatorOptions {
     accountName: string;
     accountKey: string; /* Azurite's well-known dev key — public, documented */
   };
-  /** objectId → role names; default: defaultPrivilegedObjectIds get "Quantum Workspace Data Contributor". */
-  roleAssignments?: ReadonlyMap<string, readonly string[]>;
   timing?: { waitingMs?: number; executingMs?: number };
   /** Seeds shot sampling (per job, with its ID) so results repeat; unset = random. */
   seed?: number;

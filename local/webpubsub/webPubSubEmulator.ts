@@ -10,16 +10,10 @@ import { createClientWebSocketEndpoint } from "./clientWebSocketProtocol.js";
 import { ConnectionRegistry } from "./connectionRegistry.js";
 import { createDataPlaneAuthorization } from "./dataPlaneAuthorization.js";
 import { createDataPlaneRouter } from "./dataPlaneRouter.js";
+import type { EmulatorServerOptions } from "../emulatorServerOptions.js";
 
-export interface WebPubSubEmulatorOptions {
-  certPath: string;
-  keyPath: string;
-  jwksUrl: string;
-  issuer: string;
-  host?: string;
-  port?: number;
-  /** principal objectId -> role names ("Web PubSub Service Owner" | "Web PubSub Service Reader" | "Web PubSub Contributor"); default: defaultPrivilegedObjectIds get Service Owner */
-  roleAssignments?: ReadonlyMap<string, readonly string[]>;
+/** Roles: "Web PubSub Service Owner" | "Web PubSub Service Reader" | "Web PubSub Contributor"; by default defaultPrivilegedObjectIds are Service Owner. */
+export interface WebPubSubEmulatorOptions extends EmulatorServerOptions {
   /** Largest WebSocket frame and REST message body accepted; the service's limit is 1 MB. */
   maxFrameBytes?: number;
 }
