@@ -271,20 +271,7 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
         ...(notes.length > 0 ? { note: notes.join("; ") } : {}),
       };
     }
-    const { classified, category } = classifyIdentityFailure(run);
-    return {
-      ...common,
-      status: "fail",
-      ...failure(category, classified),
-      ...optionalRemediation({
-        ...base,
-        category,
-        kind: "token",
-        objectId: undefined,
-        audience: audience.resource,
-        ...(classified?.status ? { status: classified.status } : {}),
-      }),
-    };
+    return identityFailureEntry(common, run, { ...base, kind: "token", audience: audience.resource });
   }
 
   function accessEntry(
@@ -332,19 +319,7 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
   ): CheckEntry {
     const common = measured(run, describeIdentityEndpoint(setting), "system", identityName);
     if (run.kind === "success") return { ...common, ...passOrSlow(run.durationMs) };
-    const { classified, category } = classifyIdentityFailure(run);
-    return {
-      ...common,
-      status: "fail",
-      ...failure(category, classified),
-      ...optionalRemediation({
-        ...base,
-        category,
-        kind: "endpoint",
-        objectId: undefined,
-        ...(classified?.status ? { status: classified.status } : {}),
-      }),
-    };
+    return identityFailureEntry(common, run, { ...base, kind: "endpoint" });
   }
 
   return {
@@ -366,6 +341,21 @@ function classifyIdentityFailure(run: Extract<CheckRun<unknown>, { kind: "failur
   const classified = run.timedOut ? undefined : classifyError(run.error);
   const category = classified === undefined ? "timeout" : classified.category === "network" ? "identity-unavailable" : classified.category;
   return { classified, category };
+}
+
+/** A failed token or identity-endpoint check, with its category, output and remediation. */
+function identityFailureEntry(
+  common: Pick<CheckEntry, "componentId" | "componentType" | "identity" | "observedValue" | "observedUnit" | "time">,
+  run: Extract<CheckRun<unknown>, { kind: "failure" }>,
+  context: Omit<RemediationContext, "category" | "objectId">,
+): CheckEntry {
+  const { classified, category } = classifyIdentityFailure(run);
+  return {
+    ...common,
+    status: "fail",
+    ...failure(category, classified),
+    ...optionalRemediation({ ...context, category, objectId: undefined, ...(classified?.status ? { status: classified.status } : {}) }),
+  };
 }
 
 /** The fields every entry has: what was checked, for whom, when and how long it took. */

@@ -9,9 +9,17 @@ import type { IdentityEndpoint } from "../../local/identity/identityEndpoint.js"
 import type { WebPubSubEmulator } from "../../local/webpubsub/webPubSubEmulator.js";
 import { startWebPubSubEmulator } from "../../local/webpubsub/webPubSubEmulator.js";
 import { browserRequirements, launchTestBrowser, type TestBrowser } from "../fixtures/browser.js";
-import { call, ensureBuilt, projectRoot, startChildDevHost, testFunctionKey, type ChildDevHost } from "../fixtures/devHost.js";
+import {
+  call,
+  ensureBuilt,
+  projectRoot,
+  realAppEnvironment,
+  startChildDevHost,
+  testFunctionKey,
+  type ChildDevHost,
+} from "../fixtures/devHost.js";
 import { issueTestCertificate, startTestAzurite, startTestIdentityEndpoint, type TestAzurite } from "../fixtures/localServices.js";
-import { localStorageAccountId, localWebPubSubId } from "../fixtures/spineApp.js";
+import { localWebPubSubId } from "../fixtures/spineApp.js";
 
 const requirements = browserRequirements();
 if (requirements.missing && process.env.CI) {
@@ -49,18 +57,10 @@ describe.skipIf(Boolean(requirements.missing))("the dashboard in a real browser"
       jwksUrl: identityEndpoint.jwksUrl,
       issuer: identityEndpoint.issuer,
     });
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      ...identityEndpoint.environment("AppService"),
-      AZURE_STORAGE_BLOB_ENDPOINT: azurite.blobEndpoint,
-      AZURE_STORAGE_ACCOUNT_ID: localStorageAccountId,
+    const env = realAppEnvironment(identityEndpoint, azurite.blobEndpoint, {
       AZURE_WEBPUBSUB_ENDPOINT: webPubSub.endpoint,
       AZURE_WEBPUBSUB_ID: localWebPubSubId,
-      // The timer runs here only when the admin API asks.
-      IDENTITY_PROBE_SCHEDULE: "0 0 0 1 1 *",
-      LOCAL_FUNCTION_KEY: testFunctionKey,
-    };
-    delete env.AZURE_POD_IDENTITY_AUTHORITY_HOST;
+    });
     host = await startChildDevHost({ appRoot: projectRoot, env });
     await runTimer();
     browser = await launchTestBrowser(join(process.env.IDENTITY_PROBE_TEST_CA_DIR ?? "", "ca.pem"));

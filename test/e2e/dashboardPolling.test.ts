@@ -4,7 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { IdentityEndpoint } from "../../local/identity/identityEndpoint.js";
 import { browserRequirements, launchTestBrowser, type TestBrowser } from "../fixtures/browser.js";
-import { ensureBuilt, projectRoot, startChildDevHost, testFunctionKey, type ChildDevHost } from "../fixtures/devHost.js";
+import {
+  ensureBuilt,
+  projectRoot,
+  realAppEnvironment,
+  startChildDevHost,
+  testFunctionKey,
+  type ChildDevHost,
+} from "../fixtures/devHost.js";
 import { startTestAzurite, startTestIdentityEndpoint, type TestAzurite } from "../fixtures/localServices.js";
 
 const requirements = browserRequirements();
@@ -21,15 +28,7 @@ describe.skipIf(Boolean(requirements.missing))("the dashboard without Web PubSub
 
   beforeAll(async () => {
     [identityEndpoint, azurite] = await Promise.all([startTestIdentityEndpoint(), startTestAzurite(), ensureBuilt()]);
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      ...identityEndpoint.environment("AppService"),
-      AZURE_STORAGE_BLOB_ENDPOINT: azurite.blobEndpoint,
-      IDENTITY_PROBE_SCHEDULE: "0 0 0 1 1 *",
-      LOCAL_FUNCTION_KEY: testFunctionKey,
-    };
-    delete env.AZURE_POD_IDENTITY_AUTHORITY_HOST;
-    delete env.AZURE_WEBPUBSUB_ENDPOINT;
+    const env = realAppEnvironment(identityEndpoint, azurite.blobEndpoint, { AZURE_WEBPUBSUB_ENDPOINT: undefined });
     host = await startChildDevHost({ appRoot: projectRoot, env });
     browser = await launchTestBrowser(join(process.env.IDENTITY_PROBE_TEST_CA_DIR ?? "", "ca.pem"));
     page = await browser.browser.newPage();

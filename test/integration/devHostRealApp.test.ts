@@ -4,7 +4,15 @@
 // request/response conversion.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RegisteredFunctionInfo } from "../../local/devHost/startDevHost.js";
-import { call, ensureBuilt, projectRoot, startChildDevHost, testFunctionKey, type ChildDevHost } from "../fixtures/devHost.js";
+import {
+  call,
+  ensureBuilt,
+  projectRoot,
+  realAppEnvironment,
+  startChildDevHost,
+  testFunctionKey,
+  type ChildDevHost,
+} from "../fixtures/devHost.js";
 import { startTestAzurite, startTestIdentityEndpoint, type TestAzurite } from "../fixtures/localServices.js";
 import type { IdentityEndpoint } from "../../local/identity/identityEndpoint.js";
 
@@ -17,18 +25,7 @@ describe("the dev host serving the built app", () => {
 
   beforeAll(async () => {
     [identityEndpoint, azurite] = await Promise.all([startTestIdentityEndpoint(), startTestAzurite(), ensureBuilt()]);
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      ...identityEndpoint.environment("AppService"),
-      AZURE_STORAGE_BLOB_ENDPOINT: azurite.blobEndpoint,
-      AZURE_STORAGE_ACCOUNT_ID:
-        "/subscriptions/00000000-1d00-4000-8000-000000000001/resourceGroups/identity-probe-local/providers/Microsoft.Storage/storageAccounts/devstoreaccount1",
-      // Once a year: the probe runs here only when the admin API asks.
-      IDENTITY_PROBE_SCHEDULE: "0 0 0 1 1 *",
-      LOCAL_FUNCTION_KEY: testFunctionKey,
-    };
-    delete env.AZURE_POD_IDENTITY_AUTHORITY_HOST;
-    host = await startChildDevHost({ appRoot: projectRoot, env });
+    host = await startChildDevHost({ appRoot: projectRoot, env: realAppEnvironment(identityEndpoint, azurite.blobEndpoint) });
   }, 180_000);
   afterAll(async () => {
     const result = await host?.stop("SIGTERM");

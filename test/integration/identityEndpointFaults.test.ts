@@ -23,7 +23,10 @@ describe("identity endpoint faults on audiences never fetched before", () => {
   let elapsed: number;
 
   beforeAll(async () => {
-    spine = await startSpineApp({ IDENTITY_PROBE_TIMEOUT_MS: String(timeoutMs), IDENTITY_PROBE_AUDIENCES: cases.map((item) => item.audience).join(",") });
+    spine = await startSpineApp({
+      IDENTITY_PROBE_TIMEOUT_MS: String(timeoutMs),
+      IDENTITY_PROBE_AUDIENCES: cases.map((item) => item.audience).join(","),
+    });
     await getAppServices();
     for (const item of cases) spine.identityEndpoint.addFault({ ...item.fault, resource: item.audience });
     const started = performance.now();

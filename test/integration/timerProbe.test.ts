@@ -15,7 +15,9 @@ const timer: Timer = { isPastDue: false, schedule: { adjustForDST: true }, sched
 describe("the timer probe", () => {
   let spine: SpineApp;
   const historyBlobs = async (): Promise<string[]> => {
-    const container = new BlobServiceClient(spine.azurite.blobEndpoint, new ManagedIdentityCredential()).getContainerClient("probe-history");
+    const container = new BlobServiceClient(spine.azurite.blobEndpoint, new ManagedIdentityCredential()).getContainerClient(
+      "probe-history",
+    );
     const names: string[] = [];
     for await (const blob of container.listBlobsFlat()) names.push(blob.name);
     return names;
@@ -40,7 +42,14 @@ describe("the timer probe", () => {
   it("never overwrites a recorded run", async () => {
     const { history } = await getAppServices();
     if (history.state !== "configured") throw new Error("history should be configured");
-    const report = { status: "pass", version: "1", releaseId: "t", serviceId: "t", time: "2026-01-01T00:00:00.000Z", checks: {} } as HealthReport;
+    const report = {
+      status: "pass",
+      version: "1",
+      releaseId: "t",
+      serviceId: "t",
+      time: "2026-01-01T00:00:00.000Z",
+      checks: {},
+    } as HealthReport;
     await history.service.record(report, "same-run");
     await expect(history.service.record({ ...report, status: "fail" }, "same-run")).rejects.toBeInstanceOf(HistoryBlobExistsError);
     const entries = await history.service.list({ limit: 100, since: new Date("2025-12-31T00:00:00Z") });
@@ -50,7 +59,9 @@ describe("the timer probe", () => {
   it("logs the transition when the identity endpoint starts failing and when it recovers", async () => {
     spine.identityEndpoint.setFault({ mode: "status", status: 500 });
     await identityProbeTimer(timer, testContext("identityProbe"));
-    expect(capturedOutput.some((line) => /^\[warning\] identityProbe status changed pass → fail: .*identity:endpoint/.test(line))).toBe(true);
+    expect(capturedOutput.some((line) => /^\[warning\] identityProbe status changed pass → fail: .*identity:endpoint/.test(line))).toBe(
+      true,
+    );
     spine.identityEndpoint.setFault(undefined);
     await identityProbeTimer(timer, testContext("identityProbe"));
     expect(capturedOutput.some((line) => /^\[information\] identityProbe status changed fail → pass/.test(line))).toBe(true);
