@@ -72,31 +72,31 @@ export function createTimerProbe(dependencies: TimerProbeDependencies): TimerPro
           .catch(() => undefined);
       }
 
-      const [recorded, published] = await Promise.all([
-        dependencies.history
-          ? dependencies.history
-              .record(report, invocationId, { abortSignal: AbortSignal.timeout(dependencies.stepTimeoutMs) })
-              .catch((error: unknown) => {
-                const classified = classifyError(error);
-                log.error(
-                  `identityProbe could not record the report: ${classified.category} ${classified.status ?? ""} ${classified.message}`,
-                );
-                return undefined;
-              })
-          : Promise.resolve(undefined),
-        dependencies.publish
-          ? dependencies.publish(summarizeReport(report), { abortSignal: AbortSignal.timeout(dependencies.stepTimeoutMs) }).then(
-              () => true,
-              (error: unknown) => {
-                const classified = classifyError(error);
-                log.error(
-                  `identityProbe could not publish the summary: ${classified.category} ${classified.status ?? ""} ${classified.message}`,
-                );
-                return false;
-              },
-            )
-          : Promise.resolve(false),
-      ]);
+      // Record first, then publish: a dashboard that hears of a run reads that run from the history.
+      // Either step failing is logged and does not stop the other.
+      const recorded = dependencies.history
+        ? await dependencies.history
+            .record(report, invocationId, { abortSignal: AbortSignal.timeout(dependencies.stepTimeoutMs) })
+            .catch((error: unknown) => {
+              const classified = classifyError(error);
+              log.error(
+                `identityProbe could not record the report: ${classified.category} ${classified.status ?? ""} ${classified.message}`,
+              );
+              return undefined;
+            })
+        : undefined;
+      const published = dependencies.publish
+        ? await dependencies.publish(summarizeReport(report), { abortSignal: AbortSignal.timeout(dependencies.stepTimeoutMs) }).then(
+            () => true,
+            (error: unknown) => {
+              const classified = classifyError(error);
+              log.error(
+                `identityProbe could not publish the summary: ${classified.category} ${classified.status ?? ""} ${classified.message}`,
+              );
+              return false;
+            },
+          )
+        : false;
 
       const changes = describeChanges(previous, report);
       const transition = previous && previous.status !== report.status ? { from: previous.status, to: report.status } : undefined;
