@@ -8,10 +8,14 @@ Object.assign(process.env, endpoint.environment("AppService"), { AZURE_TOKEN_CRE
 const { loadConfig } = await import("../src/config.js");
 const { getProbedIdentities } = await import("../src/identity/sharedCredential.js");
 const { createIdentityHealth } = await import("../src/probes/identityHealth.js");
-const config = loadConfig(process.env);
+const { probedAudiences } = await import("../src/composition.js");
+const { resourceDefinitions } = await import("../src/resources/resourceDefinitions.js");
+const config = loadConfig(process.env, "0.0.0", resourceDefinitions);
+// Token checks only: the four audiences of the app's resources and ARM, no access checks.
 const identityHealth = createIdentityHealth({
   settings: config,
   identities: getProbedIdentities(config.identities, undefined),
+  audiences: probedAudiences(config, resourceDefinitions),
   resources: [],
 });
 endpoint.setFault({ mode: "delay", delayMs });

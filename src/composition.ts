@@ -1,178 +1,78 @@
-// The composition root for everything a function needs at run time. Loaded on first use (see
-// runtime.ts), not at registration, so a cold start pays for the Azure SDKs only when a function runs.
+// The composition root for everything a function needs at run time, built from the configuration and the
+// list of resource definitions. Loaded on first use (see runtime.ts), not at registration, so a cold start
+// pays for the Azure SDKs only when a function runs. Nothing here names a resource.
 import type { TokenCredential } from "@azure/core-auth";
-import type { ContainerClient } from "@azure/storage-blob";
-import type { AppConfig, QuantumSettings, ResourceSetting, StorageSettings, WebPubSubSettings } from "./config.js";
+import { mapResourceState, type AppConfig, type ResourceState } from "./config.js";
+import { audienceCatalog, resourceManagerAudience, type Audience } from "./identity/audienceCatalog.js";
 import { getAppCredential, getProbedIdentities } from "./identity/sharedCredential.js";
-import { createIdentityHealth, type IdentityHealth, type ResourceProbe } from "./probes/identityHealth.js";
-import { createBlobService, createBlobServiceClient, isContainerNotFound, type BlobService } from "./services/blob/blobService.js";
-import { createProbeHistory, type ProbeHistory } from "./services/blob/probeHistory.js";
+import { createIdentityHealth, type IdentityHealth } from "./probes/identityHealth.js";
 import { createTimerProbe, type TimerProbe } from "./probes/timerProbe.js";
-import { liveGroup } from "./probes/liveGroup.js";
-import { createQuantumJobService, type QuantumJobService } from "./services/quantum/quantumJobService.js";
-import { createWebPubSubService, type WebPubSubService } from "./services/webpubsub/webPubSubService.js";
-
-/** A resource's service, or why there is none (the function answers 503 with it). */
-export type Available<T> =
-  | { readonly state: "configured"; readonly service: T }
-  | { readonly state: "unavailable"; readonly reason: string; readonly settings: readonly string[] };
+import { probedResource, type ResourceDefinition } from "./resources/resourceDefinition.js";
+import type { ProbeHistory } from "./services/blob/probeHistory.js";
 
 export interface AppServices {
   readonly config: AppConfig;
   readonly credential: TokenCredential;
   readonly identityHealth: IdentityHealth;
-  readonly blobs: Available<BlobService>;
-  readonly history: Available<ProbeHistory>;
-  readonly webPubSub: Available<WebPubSubService>;
-  readonly quantum: Available<QuantumJobService>;
+  /** The timer probe's history, from the resource that stores it. */
+  readonly history: ResourceState<ProbeHistory>;
   readonly timerProbe: TimerProbe;
+  /** A resource's service for the app's functions, or why there is none (they answer 503 with it). */
+  serviceOf<S, Svc>(definition: ResourceDefinition<S, Svc>): ResourceState<Svc>;
 }
 
-export function availability<S, T>(setting: ResourceSetting<S>, build: (value: S) => T): Available<T> {
-  switch (setting.state) {
-    case "configured":
-      return { state: "configured", service: build(setting.value) };
-    case "unset":
-      return {
-        state: "unavailable",
-        reason: `${setting.setting} is not set: this resource is not configured.`,
-        settings: [setting.setting],
-      };
-    case "misconfigured":
-      return {
-        state: "unavailable",
-        reason: `Misconfigured: ${setting.problems.map((problem) => problem.message).join("; ")}`,
-        settings: setting.problems.map((problem) => problem.setting),
-      };
-  }
+/** Every audience the probe asks a token for: each resource's, then ARM's, then the extra ones. */
+export function probedAudiences(config: AppConfig, definitions: readonly ResourceDefinition[]): readonly Audience[] {
+  const base = definitions.map((definition) => ({ component: definition.component, resource: definition.audience }));
+  return audienceCatalog([...base, resourceManagerAudience], config.extraAudiences);
 }
 
-/** Per-credential clients: each probed identity proves its own access. */
-function perCredential<T>(create: (credential: TokenCredential) => T): (credential: TokenCredential) => T {
-  const cache = new WeakMap<TokenCredential, T>();
-  return (credential) => {
-    let value = cache.get(credential);
-    if (value === undefined) {
-      value = create(credential);
-      cache.set(credential, value);
-    }
-    return value;
-  };
-}
+const notProvided: ResourceState<never> = { state: "unset", setting: "(no resource provides it)" };
 
-type ProbeIdentity = Pick<ResourceProbe, "component" | "displayName" | "roleName" | "scopeSetting">;
-type ConfiguredProbe = Omit<Extract<ResourceProbe, { state: "configured" }>, keyof ProbeIdentity | "state">;
-
-/** A resource's access check in the state its settings are in. */
-function resourceProbe<S>(identity: ProbeIdentity, setting: ResourceSetting<S>, configured: (value: S) => ConfiguredProbe): ResourceProbe {
-  switch (setting.state) {
-    case "unset":
-      return { ...identity, state: "unset", setting: setting.setting };
-    case "misconfigured":
-      return { ...identity, state: "misconfigured", problems: setting.problems };
-    case "configured":
-      return { ...identity, state: "configured", ...configured(setting.value) };
-  }
-}
-
-function storageProbe(setting: ResourceSetting<StorageSettings>): ResourceProbe {
-  const identity = {
-    component: "storage",
-    displayName: "the storage account",
-    roleName: "Storage Blob Data Contributor",
-    scopeSetting: "AZURE_STORAGE_ACCOUNT_ID",
-  } as const;
-  return resourceProbe(identity, setting, (settings) => {
-    const containerFor = perCredential<ContainerClient>((credential) =>
-      createBlobServiceClient(settings.endpoint, credential).getContainerClient(settings.container),
-    );
-    return {
-      componentId: `${settings.endpoint}/${settings.container}`,
-      endpoint: settings.endpoint,
-      scope: settings.accountId,
-      async checkAccess(credential, abortSignal) {
-        // Container properties need a data role: a token alone does not pass this.
-        const container = containerFor(credential);
-        try {
-          await container.getProperties({ abortSignal });
-        } catch (error) {
-          if (!isContainerNotFound(error)) throw error;
-          await container.createIfNotExists({ abortSignal });
-          await container.getProperties({ abortSignal });
-        }
-      },
-    };
-  });
-}
-
-function webPubSubProbe(setting: ResourceSetting<WebPubSubSettings>): ResourceProbe {
-  const identity = {
-    component: "webpubsub",
-    displayName: "Web PubSub",
-    roleName: "Web PubSub Service Owner",
-    scopeSetting: "AZURE_WEBPUBSUB_ID",
-  } as const;
-  return resourceProbe(identity, setting, (settings) => {
-    const serviceFor = perCredential((credential) =>
-      createWebPubSubService({ endpoint: settings.endpoint, hub: settings.hub, credential }),
-    );
-    return {
-      componentId: `${settings.endpoint}/api/hubs/${settings.hub}`,
-      endpoint: settings.endpoint,
-      scope: settings.resourceId,
-      // :generateToken is exactly the permission negotiate needs.
-      checkAccess: (credential, abortSignal) => serviceFor(credential).checkAccess({ abortSignal }),
-    };
-  });
-}
-
-function quantumProbe(setting: ResourceSetting<QuantumSettings>): ResourceProbe {
-  const identity = {
-    component: "quantum",
-    displayName: "the Quantum workspace",
-    roleName: "Quantum Workspace Data Contributor",
-    scopeSetting: "AZURE_QUANTUM_WORKSPACE_ID",
-  } as const;
-  return resourceProbe(identity, setting, (settings) => {
-    const serviceFor = perCredential((credential) =>
-      createQuantumJobService({ endpoint: settings.endpoint, workspace: settings.workspace, credential }),
-    );
-    return {
-      componentId: `${settings.endpoint}${settings.workspace.id}`,
-      endpoint: settings.endpoint,
-      scope: settings.workspace.id,
-      // Listing jobs (top=1) needs the data role that submitting does.
-      checkAccess: (credential, abortSignal) => serviceFor(credential).checkAccess({ abortSignal }),
-    };
-  });
-}
-
-export function createAppServices(config: AppConfig): AppServices {
+export function createAppServices(config: AppConfig, definitions: readonly ResourceDefinition[]): AppServices {
   const credential = getAppCredential(config.appClientId);
   const identities = getProbedIdentities(config.identities, config.appClientId);
-  const resources = [storageProbe(config.storage), webPubSubProbe(config.webPubSub), quantumProbe(config.quantum)];
-  const identityHealth = createIdentityHealth({ settings: config, identities, resources });
-  const history = availability(config.storage, (settings) => createProbeHistory(settings, credential));
-  const webPubSub = availability(config.webPubSub, (settings) =>
-    createWebPubSubService({ endpoint: settings.endpoint, hub: settings.hub, credential }),
+  const services = new Map<ResourceDefinition, ResourceState<unknown>>(
+    definitions.map((definition) => [
+      definition,
+      mapResourceState(config.resourceSettings(definition), (settings) => definition.createService(settings, credential)),
+    ]),
   );
+  function serviceOf<S, Svc>(definition: ResourceDefinition<S, Svc>): ResourceState<Svc> {
+    const state = services.get(definition);
+    if (state === undefined) throw new Error(`'${definition.component}' is not one of the app's resources.`);
+    // The map is keyed by the definition that built the service, so the service has that definition's type.
+    return state as ResourceState<Svc>;
+  }
+
+  const identityHealth = createIdentityHealth({
+    settings: config,
+    identities,
+    audiences: probedAudiences(config, definitions),
+    resources: definitions.map((definition) => probedResource(definition, config.resourceSettings(definition))),
+  });
+
+  /** What the first resource that offers it provides (the history store, the live channel). */
+  function firstProvided<T>(offer: (definition: ResourceDefinition) => ((service: unknown) => T) | undefined): ResourceState<T> {
+    for (const definition of definitions) {
+      const provide = offer(definition);
+      if (provide) return mapResourceState(serviceOf(definition), provide);
+    }
+    return notProvided;
+  }
+  const history = firstProvided((definition) => definition.probeHistory?.bind(definition));
+  const liveChannel = firstProvided((definition) => definition.liveUpdates?.channel.bind(definition.liveUpdates));
+
   return {
     config,
     credential,
     identityHealth,
-    blobs: availability(config.storage, (settings) => createBlobService(settings, credential)),
     history,
-    webPubSub,
-    quantum: availability(config.quantum, (settings) =>
-      createQuantumJobService({ endpoint: settings.endpoint, workspace: settings.workspace, credential }),
-    ),
+    serviceOf,
     timerProbe: createTimerProbe({
       identityHealth,
-      history: history.state === "configured" ? history.service : undefined,
-      publish:
-        webPubSub.state === "configured"
-          ? (summary, { abortSignal }) => webPubSub.service.publishToGroup(liveGroup, summary, { abortSignal })
-          : undefined,
+      history: history.state === "configured" ? history.value : undefined,
+      publish: liveChannel.state === "configured" ? (summary, options) => liveChannel.value.publish(summary, options) : undefined,
       stepTimeoutMs: Math.max(config.timeoutMs, 5_000),
     }),
   };

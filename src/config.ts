@@ -1,23 +1,48 @@
 // Every setting of the app, read and validated in one place (DESIGN §2). Nothing else reads process.env.
 // A malformed value never stops the app: it becomes a ConfigProblem that the health report shows as
 // `misconfigured` and that makes the affected functions answer 503, so the health endpoint can say what
-// is wrong.
+// is wrong. Each Azure resource declares its own settings (src/resources/); they are read here, through a
+// SettingsReader, like every other setting.
 import { z } from "zod";
-import { parseWorkspaceId, type QuantumWorkspaceId } from "./services/quantum/workspaceId.js";
+import { isGuid } from "./shared/guid.js";
+import { checkNcrontab } from "./shared/ncrontab.js";
+import { defaultSchedule } from "./timerSchedule.js";
 
-export const defaultSchedule = "0 */5 * * * *";
-export const defaultTimeoutMs = 5000;
+/** IDENTITY_PROBE_TIMEOUT_MS and the CLI's --timeout: one check's deadline. */
+export const timeoutBounds = { min: 100, max: 120_000, default: 5_000 } as const;
+/** Deadline of one call a function makes to a resource (an upload, a job submission). */
+export const serviceCallTimeoutMs = 30_000;
 
 export interface ConfigProblem {
   readonly setting: string;
   readonly message: string;
 }
 
-/** A resource's settings: configured, not configured (endpoint unset), or present but malformed. */
-export type ResourceSetting<T> =
+/**
+ * Where a resource stands, from its settings to its service and its access check: configured (with a
+ * value), not configured (its endpoint setting is unset), or configured wrongly.
+ */
+export type ResourceState<T> =
   | { readonly state: "configured"; readonly value: T }
   | { readonly state: "unset"; readonly setting: string }
   | { readonly state: "misconfigured"; readonly problems: readonly ConfigProblem[] };
+
+export function mapResourceState<T, U>(state: ResourceState<T>, map: (value: T) => U): ResourceState<U> {
+  return state.state === "configured" ? { state: "configured", value: map(state.value) } : state;
+}
+
+/** Why a resource cannot be used, in a sentence, and the settings to look at. */
+export function describeUnavailable(state: Exclude<ResourceState<unknown>, { state: "configured" }>): {
+  readonly reason: string;
+  readonly settings: readonly string[];
+} {
+  return state.state === "unset"
+    ? { reason: `${state.setting} is not set: this resource is not configured.`, settings: [state.setting] }
+    : {
+        reason: `Misconfigured: ${state.problems.map((problem) => problem.message).join("; ")}`,
+        settings: state.problems.map((problem) => problem.setting),
+      };
+}
 
 /** One identity to probe. `clientId` undefined = the system-assigned identity. */
 export interface IdentitySelector {
@@ -31,22 +56,26 @@ export interface IdentitySelector {
 export type IdentityEndpointSetting =
   { readonly kind: "AppService"; readonly url: string; readonly header: string } | { readonly kind: "IMDS"; readonly url: string };
 
-export interface StorageSettings {
-  readonly endpoint: string;
-  readonly container: string;
-  readonly historyContainer: string;
-  readonly accountId: string | undefined;
+/** Reads settings for a resource definition: values parsed with a schema, problems recorded by setting name. */
+export interface SettingsReader {
+  /** The value as set; an empty value counts as unset, as App Service treats an empty app setting. */
+  raw(name: string): string | undefined;
+  parse<T>(name: string, schema: z.ZodType<T>): T | undefined;
+  parse<T>(name: string, schema: z.ZodType<T>, fallback: T): T;
+  /** A problem that no single value's schema can see (two settings that must be set together). */
+  problem(setting: string, message: string): void;
 }
 
-export interface WebPubSubSettings {
-  readonly endpoint: string;
-  readonly hub: string;
-  readonly resourceId: string | undefined;
-}
-
-export interface QuantumSettings {
-  readonly endpoint: string;
-  readonly workspace: QuantumWorkspaceId;
+/** How a resource's settings are read: its definition in src/resources/ provides this. */
+export interface ResourceSettingsSpec<S> {
+  /** Unique among resources: the report's component name (`storage`). */
+  readonly component: string;
+  /** The setting whose absence means the resource is not configured. */
+  readonly endpointSetting: string;
+  /** Every setting of the resource: a problem with any of them makes it `misconfigured`. */
+  readonly settingNames: readonly string[];
+  /** The resource's settings, or undefined when it is not configured; problems go to the reader. */
+  readSettings(reader: SettingsReader): S | undefined;
 }
 
 export interface AppConfig {
@@ -58,19 +87,17 @@ export interface AppConfig {
   readonly extraAudiences: readonly string[];
   readonly schedule: string;
   readonly timeoutMs: number;
-  readonly storage: ResourceSetting<StorageSettings>;
-  readonly webPubSub: ResourceSetting<WebPubSubSettings>;
-  readonly quantum: ResourceSetting<QuantumSettings>;
   /** Every malformed setting, including ones that fell back to a default. */
   readonly problems: readonly ConfigProblem[];
+  /** Malformed settings that belong to no resource (reported as `config:settings`). */
+  readonly generalProblems: readonly ConfigProblem[];
+  /** A resource's settings, as the spec that read them typed them. */
+  resourceSettings<S>(spec: ResourceSettingsSpec<S>): ResourceState<S>;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
-const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const armId = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/[^/]+\/[^/]+\/[^/]+$/i;
-
-const httpsEndpoint = z
+export const httpsEndpointSchema = z
   .string()
   .trim()
   .transform((value, ctx) => {
@@ -92,38 +119,38 @@ const httpsEndpoint = z
     return url.href.replace(/\/+$/, "");
   });
 
-// Container names: 3–63 lowercase letters, digits and single hyphens, starting with a letter or digit.
-const containerName = z
+/** `/subscriptions/…/resourceGroups/…/providers/<namespace>/<type>/<name>[/<type>/<name>]`. */
+export const armResourceIdSchema = z
   .string()
   .trim()
-  .regex(/^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/, "must be 3-63 lowercase letters, digits and single hyphens");
+  .regex(/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/[^/]+\/[^/]+\/[^/]+(\/[^/]+\/[^/]+)*$/i, "must be an ARM resource ID");
 
-// Web PubSub hub names (spec: ^[A-Za-z][A-Za-z0-9_`,.[\]]{0,127}$).
-const hubName = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z][A-Za-z0-9_`,.[\]]{0,127}$/, "must start with a letter and use letters, digits and _`,.[] (at most 128)");
-
-const audience = z
-  .string()
-  .trim()
-  .refine((value) => {
-    if (guid.test(value)) return true;
+/** An audience (token resource): an https:// or api:// URI or an application ID; a `/.default` scope names the same audience. */
+export function parseAudience(value: string): string | undefined {
+  const trimmed = value.trim();
+  let isValid = isGuid(trimmed);
+  if (!isValid) {
     try {
-      return ["https:", "api:"].includes(new URL(value).protocol);
+      isValid = ["https:", "api:"].includes(new URL(trimmed).protocol);
     } catch {
-      return false;
+      isValid = false;
     }
-  }, "each audience must be an https:// or api:// URI or an application ID");
+  }
+  return isValid ? trimmed.replace(/\/\.default$/, "") : undefined;
+}
 
-// NCRONTAB with seconds: six fields of digits, *, ranges, lists and steps (names like MON are allowed).
-const schedule = z
+const scheduleSchema = z
   .string()
   .trim()
-  .refine((value) => {
-    const fields = value.split(/\s+/);
-    return fields.length === 6 && fields.every((field) => /^[\w*/,-]+$/.test(field));
-  }, "must be an NCRONTAB expression with 6 fields: {second} {minute} {hour} {day} {month} {day-of-week}");
+  .superRefine((value, ctx) => {
+    const checked = checkNcrontab(value);
+    if (!checked.ok) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be an NCRONTAB expression with 6 fields: {second} {minute} {hour} {day} {month} {day-of-week} (${checked.reason})`,
+      });
+    }
+  });
 
 function describe(error: z.ZodError): string {
   return error.issues.map((issue) => issue.message).join("; ");
@@ -135,11 +162,18 @@ function read(env: Environment, name: string): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value;
 }
 
-export function loadConfig(env: Environment, releaseId = "0.0.0"): AppConfig {
+function listOf(raw: string | undefined): string[] {
+  return (raw ?? "")
+    .split(",")
+    .map((value) => value.trim())
+    .filter(Boolean);
+}
+
+export function loadConfig(env: Environment, releaseId = "0.0.0", resources: readonly ResourceSettingsSpec<unknown>[] = []): AppConfig {
   const problems: ConfigProblem[] = [];
 
-  function parse<T>(name: string, schema: z.ZodType<T>, fallback: T): T;
   function parse<T>(name: string, schema: z.ZodType<T>): T | undefined;
+  function parse<T>(name: string, schema: z.ZodType<T>, fallback: T): T;
   function parse<T>(name: string, schema: z.ZodType<T>, fallback?: T): T | undefined {
     const raw = read(env, name);
     if (raw === undefined) return fallback;
@@ -148,35 +182,34 @@ export function loadConfig(env: Environment, releaseId = "0.0.0"): AppConfig {
     problems.push({ setting: name, message: `${name} ${describe(result.error)}` });
     return fallback;
   }
+  const reader: SettingsReader = {
+    raw: (name) => read(env, name),
+    parse,
+    problem: (setting, message) => problems.push({ setting, message }),
+  };
 
   // Identities ------------------------------------------------------------------------------------
-  const appClientIdRaw = read(env, "AZURE_CLIENT_ID");
+  const appClientIdRaw = read(env, "AZURE_CLIENT_ID")?.trim();
   let appClientId: string | undefined;
   if (appClientIdRaw !== undefined) {
-    if (guid.test(appClientIdRaw.trim())) appClientId = appClientIdRaw.trim().toLowerCase();
+    if (isGuid(appClientIdRaw)) appClientId = appClientIdRaw.toLowerCase();
     else
       problems.push({ setting: "AZURE_CLIENT_ID", message: "AZURE_CLIENT_ID must be the client ID (a GUID) of a user-assigned identity" });
   }
   const identities: IdentitySelector[] = [{ name: appClientId ? "user-assigned" : "system", clientId: appClientId, isAppIdentity: true }];
-  const extraRaw = read(env, "IDENTITY_PROBE_IDENTITIES");
-  if (extraRaw !== undefined) {
-    let userIndex = 1;
-    for (const entry of extraRaw
-      .split(",")
-      .map((value) => value.trim())
-      .filter(Boolean)) {
-      const clientId = entry.toLowerCase() === "system" ? undefined : entry.toLowerCase();
-      if (clientId !== undefined && !guid.test(clientId)) {
-        problems.push({
-          setting: "IDENTITY_PROBE_IDENTITIES",
-          message: `IDENTITY_PROBE_IDENTITIES entries must be 'system' or a client ID (GUID); '${entry.slice(0, 64)}' is neither`,
-        });
-        continue;
-      }
-      if (identities.some((identity) => identity.clientId === clientId)) continue;
-      userIndex += clientId ? 1 : 0;
-      identities.push({ name: clientId ? `user-assigned-${userIndex}` : "system", clientId, isAppIdentity: false });
+  let userIndex = 1;
+  for (const entry of listOf(read(env, "IDENTITY_PROBE_IDENTITIES"))) {
+    const clientId = entry.toLowerCase() === "system" ? undefined : entry.toLowerCase();
+    if (clientId !== undefined && !isGuid(clientId)) {
+      problems.push({
+        setting: "IDENTITY_PROBE_IDENTITIES",
+        message: `IDENTITY_PROBE_IDENTITIES entries must be 'system' or a client ID (GUID); '${entry.slice(0, 64)}' is neither`,
+      });
+      continue;
     }
+    if (identities.some((identity) => identity.clientId === clientId)) continue;
+    userIndex += clientId ? 1 : 0;
+    identities.push({ name: clientId ? `user-assigned-${userIndex}` : "system", clientId, isAppIdentity: false });
   }
 
   // The managed identity endpoint, as @azure/identity (MSAL) picks it.
@@ -189,95 +222,43 @@ export function loadConfig(env: Environment, releaseId = "0.0.0"): AppConfig {
       : { kind: "IMDS", url: `${(podAuthorityHost ?? "http://169.254.169.254").replace(/\/+$/, "")}/metadata/identity/oauth2/token` };
 
   const extraAudiences: string[] = [];
-  const audiencesRaw = read(env, "IDENTITY_PROBE_AUDIENCES");
-  if (audiencesRaw !== undefined) {
-    for (const entry of audiencesRaw
-      .split(",")
-      .map((value) => value.trim())
-      .filter(Boolean)) {
-      const result = audience.safeParse(entry);
-      if (result.success) extraAudiences.push(result.data.replace(/\/\.default$/, ""));
-      else
-        problems.push({
-          setting: "IDENTITY_PROBE_AUDIENCES",
-          message: `IDENTITY_PROBE_AUDIENCES: '${entry.slice(0, 100)}' ${describe(result.error)}`,
-        });
-    }
+  for (const entry of listOf(read(env, "IDENTITY_PROBE_AUDIENCES"))) {
+    const audience = parseAudience(entry);
+    if (audience !== undefined) extraAudiences.push(audience);
+    else
+      problems.push({
+        setting: "IDENTITY_PROBE_AUDIENCES",
+        message: `IDENTITY_PROBE_AUDIENCES: '${entry.slice(0, 100)}' is not an https:// or api:// URI or an application ID`,
+      });
   }
 
-  const scheduleValue = parse("IDENTITY_PROBE_SCHEDULE", schedule) ?? defaultSchedule;
+  const schedule = parse("IDENTITY_PROBE_SCHEDULE", scheduleSchema, defaultSchedule);
   const timeoutMs = parse(
     "IDENTITY_PROBE_TIMEOUT_MS",
-    z.coerce.number().int("must be a whole number of milliseconds").min(100).max(120_000),
-    defaultTimeoutMs,
+    z.coerce
+      .number()
+      .int("must be a whole number of milliseconds")
+      .min(timeoutBounds.min, `must be at least ${timeoutBounds.min}`)
+      .max(timeoutBounds.max, `must be at most ${timeoutBounds.max}`),
+    timeoutBounds.default,
   );
 
   // Resources -------------------------------------------------------------------------------------
-  function resource<T>(endpointSetting: string, build: () => T | undefined, relatedSettings: readonly string[]): ResourceSetting<T> {
+  const resourceStates = new Map<ResourceSettingsSpec<unknown>, ResourceState<unknown>>();
+  for (const spec of resources) {
     const before = problems.length;
-    const value = build();
-    const own = problems
-      .slice(before)
-      .filter((problem) => problem.setting === endpointSetting || relatedSettings.includes(problem.setting));
-    if (own.length > 0) return { state: "misconfigured", problems: own };
-    if (value === undefined) return { state: "unset", setting: endpointSetting };
-    return { state: "configured", value };
+    const value = spec.readSettings(reader);
+    const own = problems.slice(before).filter((problem) => spec.settingNames.includes(problem.setting));
+    resourceStates.set(
+      spec,
+      own.length > 0
+        ? { state: "misconfigured", problems: own }
+        : value === undefined
+          ? { state: "unset", setting: spec.endpointSetting }
+          : { state: "configured", value },
+    );
   }
-
-  const storage = resource<StorageSettings>(
-    "AZURE_STORAGE_BLOB_ENDPOINT",
-    () => {
-      const endpoint = parse("AZURE_STORAGE_BLOB_ENDPOINT", httpsEndpoint);
-      const container = parse("AZURE_STORAGE_CONTAINER", containerName, "identity-probe");
-      const historyContainer = parse("PROBE_HISTORY_CONTAINER", containerName, "probe-history");
-      const accountId = parse("AZURE_STORAGE_ACCOUNT_ID", z.string().trim().regex(armId, "must be an ARM resource ID"));
-      return endpoint && container && historyContainer ? { endpoint, container, historyContainer, accountId } : undefined;
-    },
-    ["AZURE_STORAGE_CONTAINER", "PROBE_HISTORY_CONTAINER"],
-  );
-
-  const webPubSub = resource<WebPubSubSettings>(
-    "AZURE_WEBPUBSUB_ENDPOINT",
-    () => {
-      const endpoint = parse("AZURE_WEBPUBSUB_ENDPOINT", httpsEndpoint);
-      const hub = parse("AZURE_WEBPUBSUB_HUB", hubName, "identityprobe");
-      const resourceId = parse("AZURE_WEBPUBSUB_ID", z.string().trim().regex(armId, "must be an ARM resource ID"));
-      return endpoint && hub ? { endpoint, hub, resourceId } : undefined;
-    },
-    ["AZURE_WEBPUBSUB_HUB"],
-  );
-
-  const quantum = resource<QuantumSettings>(
-    "AZURE_QUANTUM_ENDPOINT",
-    () => {
-      const endpoint = parse("AZURE_QUANTUM_ENDPOINT", httpsEndpoint);
-      const workspaceRaw = read(env, "AZURE_QUANTUM_WORKSPACE_ID");
-      if (endpoint === undefined && workspaceRaw === undefined) return undefined;
-      if (workspaceRaw === undefined) {
-        problems.push({
-          setting: "AZURE_QUANTUM_WORKSPACE_ID",
-          message: "AZURE_QUANTUM_WORKSPACE_ID must be set with AZURE_QUANTUM_ENDPOINT (the workspace's ARM resource ID)",
-        });
-        return undefined;
-      }
-      const workspace = parseWorkspaceId(workspaceRaw);
-      if (!workspace.ok) {
-        problems.push({ setting: "AZURE_QUANTUM_WORKSPACE_ID", message: `AZURE_QUANTUM_WORKSPACE_ID ${workspace.message}` });
-        return undefined;
-      }
-      if (endpoint === undefined) {
-        if (read(env, "AZURE_QUANTUM_ENDPOINT") === undefined) {
-          problems.push({
-            setting: "AZURE_QUANTUM_ENDPOINT",
-            message: "AZURE_QUANTUM_ENDPOINT must be set with AZURE_QUANTUM_WORKSPACE_ID (e.g. https://westus.quantum.azure.com)",
-          });
-        }
-        return undefined;
-      }
-      return { endpoint, workspace: workspace.value };
-    },
-    ["AZURE_QUANTUM_WORKSPACE_ID"],
-  );
+  const resourceSettingNames = new Set(resources.flatMap((spec) => spec.settingNames));
 
   return Object.freeze({
     releaseId,
@@ -286,34 +267,27 @@ export function loadConfig(env: Environment, releaseId = "0.0.0"): AppConfig {
     identities: Object.freeze(identities),
     identityEndpoint,
     extraAudiences: Object.freeze(extraAudiences),
-    schedule: scheduleValue,
+    schedule,
     timeoutMs,
-    storage,
-    webPubSub,
-    quantum,
     problems: Object.freeze(problems),
+    generalProblems: Object.freeze(problems.filter((problem) => !resourceSettingNames.has(problem.setting))),
+    resourceSettings<S>(spec: ResourceSettingsSpec<S>): ResourceState<S> {
+      const state = resourceStates.get(spec as ResourceSettingsSpec<unknown>);
+      if (state === undefined) throw new Error(`The settings of '${spec.component}' were not read: pass its definition to loadConfig.`);
+      // The map is keyed by the spec that read the value, so the value has that spec's type.
+      return state as ResourceState<S>;
+    },
   });
 }
 
 let processConfig: AppConfig | undefined;
 
-/** The app's configuration, read from the process environment once. */
-export function getConfig(): AppConfig {
-  processConfig ??= loadConfig(process.env, releaseVersion);
+/** The app's configuration, read from the process environment once, with the given resources' settings. */
+export function getConfig(resources: readonly ResourceSettingsSpec<unknown>[]): AppConfig {
+  processConfig ??= loadConfig(process.env, releaseVersion, resources);
   return processConfig;
 }
 
 /** The package version, inlined by the build (esbuild `define`); "0.0.0" when running from source. */
 declare const __RELEASE_ID__: string | undefined;
-const releaseVersion = typeof __RELEASE_ID__ === "string" ? __RELEASE_ID__ : "0.0.0";
-
-/**
- * The timer's schedule binding: the app setting when it holds a valid expression, the default when it
- * is unset (the Functions host refuses to index a `%SETTING%` that does not exist), and undefined when
- * it is malformed — the timer is then not registered and the report says why.
- */
-export function timerScheduleBinding(env: Environment = process.env): string | undefined {
-  const raw = read(env, "IDENTITY_PROBE_SCHEDULE");
-  if (raw === undefined) return defaultSchedule;
-  return schedule.safeParse(raw).success ? "%IDENTITY_PROBE_SCHEDULE%" : undefined;
-}
+export const releaseVersion = typeof __RELEASE_ID__ === "string" ? __RELEASE_ID__ : "0.0.0";

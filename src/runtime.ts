@@ -1,27 +1,48 @@
-// The lazy door to the app's services: function files import this small module, and the Azure SDKs are
-// loaded the first time a function actually runs (esbuild splits composition.ts into its own chunk).
+// The lazy door to the app's configuration and services. Registration (app.ts) loads only this small
+// module; the resource definitions, zod and the Azure SDKs are loaded the first time a function runs
+// (esbuild splits each dynamic import into its own chunk).
 import type { AppServices } from "./composition.js";
+import type { AppConfig, ResourceState } from "./config.js";
 import type { TimerProbe } from "./probes/timerProbe.js";
-import { getConfig } from "./config.js";
+import type { ResourceDefinition } from "./resources/resourceDefinition.js";
 
-let services: Promise<AppServices> | undefined;
+export type ResourceLoader = () => Promise<readonly ResourceDefinition[]>;
 
-export function getAppServices(): Promise<AppServices> {
-  services ??= import("./composition.js").then(({ createAppServices }) => createAppServices(getConfig()));
-  // A failed load (a broken deployment) is retried on the next call rather than cached forever.
-  services.catch(() => {
-    services = undefined;
-  });
-  return services;
+let loadResources: ResourceLoader = () => import("./resources/resourceDefinitions.js").then((module) => module.resourceDefinitions);
+
+/** Which resources the app uses: set once, at registration, before any function runs. */
+export function useResources(loader: ResourceLoader): void {
+  loadResources = loader;
 }
 
-let timerProbe: Promise<TimerProbe> | undefined;
+/** Retries a failed load (a broken deployment) on the next call rather than caching the failure forever. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => {
+    loaded ??= load();
+    loaded.catch(() => {
+      loaded = undefined;
+    });
+    return loaded;
+  };
+}
+
+export const getResources = once(() => loadResources());
+
+export const getAppConfig = once(async (): Promise<AppConfig> => {
+  const [{ getConfig }, resources] = await Promise.all([import("./config.js"), getResources()]);
+  return getConfig(resources);
+});
+
+export const getAppServices = once(async (): Promise<AppServices> => {
+  const [{ createAppServices }, config, resources] = await Promise.all([import("./composition.js"), getAppConfig(), getResources()]);
+  return createAppServices(config, resources);
+});
+
+/** A resource's service for a function, or why there is none. */
+export async function getService<S, Svc>(definition: ResourceDefinition<S, Svc>): Promise<ResourceState<Svc>> {
+  return (await getAppServices()).serviceOf(definition);
+}
 
 /** The timer probe keeps the previous run's report to log what changed, so it lives as long as the process. */
-export function getTimerProbe(): Promise<TimerProbe> {
-  timerProbe ??= getAppServices().then((services) => services.timerProbe);
-  timerProbe.catch(() => {
-    timerProbe = undefined;
-  });
-  return timerProbe;
-}
+export const getTimerProbe = once(async (): Promise<TimerProbe> => (await getAppServices()).timerProbe);

@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { FunctionKeyCheck } from "./functionKey.js";
 import type { IndexedFunction, RegisteredFunctionInfo } from "./functionIndex.js";
 import { invokeFunction } from "./invokeFunction.js";
-import { readRequestBody } from "./readRequestBody.js";
+import { declaredLength, readBounded } from "../../src/shared/boundedBody.js";
 import { requestUrl } from "./requestUrl.js";
 import type { RouteTable } from "./routeTable.js";
 import { invocationTraceContext, toRpcHttpData, toRpcInvocationRequest } from "./rpcInvocationRequest.js";
@@ -93,8 +93,12 @@ export function createDevHostServer(options: DevHostServerOptions): Server {
       request.resume();
       return sendProblem(response, 400, "Bad Request", `"${target.name}" is an HTTP function: call its route instead.`);
     }
-    const body = await readRequestBody(request, 1_100_000);
-    if (body.kind === "too-large")
+    const body = await readBounded(request, {
+      limitBytes: 1_100_000,
+      declaredBytes: declaredLength(request.headers["content-length"]),
+      leaveOpenWhenTooLarge: true,
+    });
+    if (!body.ok)
       return sendProblem(response, 413, "Payload Too Large", "The admin request body is limited to about 1 MiB.", { connection: "close" });
     let input = "";
     if (body.bytes.length > 0) {
@@ -135,8 +139,12 @@ export function createDevHostServer(options: DevHostServerOptions): Server {
         `This function's auth level is "${http.authLevel}": send the function key in the x-functions-key header or the code query parameter.`,
       );
     }
-    const body = await readRequestBody(request, options.maxRequestBodyBytes);
-    if (body.kind === "too-large") {
+    const body = await readBounded(request, {
+      limitBytes: options.maxRequestBodyBytes,
+      declaredBytes: declaredLength(request.headers["content-length"]),
+      leaveOpenWhenTooLarge: true,
+    });
+    if (!body.ok) {
       // Let the client finish sending so that it reads the answer, then close the connection.
       request.resume();
       return sendProblem(

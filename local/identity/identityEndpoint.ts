@@ -11,6 +11,8 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
 import { z } from "zod";
+import { parseAudience } from "../../src/config.js";
+import { declaredLength, readBounded } from "../../src/shared/boundedBody.js";
 import { defaultLocalIdentities, localTenantId, type LocalIdentity } from "./localIdentities.js";
 
 export type IdentityProtocol = "AppService" | "IMDS";
@@ -83,34 +85,9 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   response.end(text);
 }
 
-function readBody(request: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new Error("body too large"));
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    request.on("error", reject);
-  });
-}
-
 /** MSAL sends the resource without `/.default`; accept a URI or a bare application ID like the real endpoints. */
 function isValidResource(resource: string): boolean {
-  if (resource.length === 0 || resource.length > 2048) return false;
-  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(resource)) return true;
-  try {
-    const url = new URL(resource);
-    return url.protocol === "https:" || url.protocol === "api:";
-  } catch {
-    return false;
-  }
+  return resource.length > 0 && resource.length <= 2048 && parseAudience(resource) === resource;
 }
 
 export async function startIdentityEndpoint(options: IdentityEndpointOptions = {}): Promise<IdentityEndpoint> {
@@ -315,7 +292,9 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
       if (request.method === "PUT") {
         let parsed: unknown;
         try {
-          parsed = JSON.parse(await readBody(request, 16_384));
+          const body = await readBounded(request, { limitBytes: 16_384, declaredBytes: declaredLength(request.headers["content-length"]) });
+          if (!body.ok) throw new RangeError("body too large");
+          parsed = JSON.parse(body.bytes.toString("utf8"));
         } catch {
           sendJson(response, 400, { error: "body must be JSON" });
           return;

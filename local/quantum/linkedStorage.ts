@@ -11,6 +11,7 @@ import {
   SASProtocol,
   StorageSharedKeyCredential,
 } from "@azure/storage-blob";
+import { readBounded } from "../../src/shared/boundedBody.js";
 
 /** The example's SAS lasts about 12 hours (se 11:57 for a job created 23:57, spec Jobs_Create example). */
 const sasLifetimeMs = 12 * 3600 * 1000;
@@ -111,19 +112,9 @@ export function createLinkedStorage(options: { blobEndpoint: string; accountName
     async readBlob(location, { limitBytes, abortSignal }) {
       const blob = service.getContainerClient(location.containerName).getBlobClient(location.blobName ?? "");
       const download = await blob.download(0, undefined, { abortSignal });
-      if ((download.contentLength ?? 0) > limitBytes) {
-        download.readableStreamBody?.resume();
-        throw new BlobTooLargeError(`The blob is larger than ${limitBytes} bytes.`);
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of download.readableStreamBody ?? []) {
-        const buffer = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
-        size += buffer.length;
-        if (size > limitBytes) throw new BlobTooLargeError(`The blob is larger than ${limitBytes} bytes.`);
-        chunks.push(buffer);
-      }
-      return Buffer.concat(chunks);
+      const read = await readBounded(download.readableStreamBody, { limitBytes, declaredBytes: download.contentLength, abortSignal });
+      if (!read.ok) throw new BlobTooLargeError(`The blob is larger than ${limitBytes} bytes.`);
+      return read.bytes;
     },
     async writeBlob(location, body, { contentType, abortSignal }) {
       const blob = service.getContainerClient(location.containerName).getBlockBlobClient(location.blobName ?? "");

@@ -1,6 +1,7 @@
 // JSON request bodies with a size limit. An oversized body is a 413 (its rest is drained up to a hard cap so the
 // client reads the answer instead of a reset), a non-JSON media type a 415, and unparsable JSON a 400.
 import type { IncomingMessage } from "node:http";
+import { declaredLength, readBounded } from "../../src/shared/boundedBody.js";
 import { QuantumServiceError } from "./quantumServiceError.js";
 
 const drainCapBytes = 16 * 1024 * 1024;
@@ -18,39 +19,18 @@ function tooLarge(limitBytes: number): QuantumServiceError {
   );
 }
 
-export function readRequestBody(request: IncomingMessage, limitBytes: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(request.headers["content-length"]);
-    if (Number.isFinite(declared) && declared > drainCapBytes) {
-      request.resume();
-      reject(tooLarge(limitBytes));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    request.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limitBytes) chunks.push(chunk);
-      if (size > drainCapBytes && !settled) {
-        settled = true;
-        request.removeAllListeners("data");
-        request.resume();
-        reject(tooLarge(limitBytes));
-      }
-    });
-    request.on("end", () => {
-      if (settled) return;
-      settled = true;
-      if (size > limitBytes) reject(tooLarge(limitBytes));
-      else resolve(Buffer.concat(chunks));
-    });
-    request.on("error", (error) => {
-      if (settled) return;
-      settled = true;
-      reject(error);
-    });
+export async function readRequestBody(request: IncomingMessage, limitBytes: number): Promise<Buffer> {
+  const read = await readBounded(request, {
+    limitBytes,
+    declaredBytes: declaredLength(request.headers["content-length"]),
+    drainUpToBytes: drainCapBytes,
+    leaveOpenWhenTooLarge: true,
   });
+  if (!read.ok) {
+    if (!read.drained) request.resume();
+    throw tooLarge(limitBytes);
+  }
+  return read.bytes;
 }
 
 /** The body parsed as JSON; an empty body is `undefined` (for operations whose body is optional). */

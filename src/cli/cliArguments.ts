@@ -2,6 +2,8 @@
 // missing value is an error, never ignored), then each value validated here so that a bad value is a
 // usage error (exit 2) naming the flag — not a `misconfigured` check in the report.
 import { parseArgs } from "node:util";
+import { parseAudience, timeoutBounds } from "../config.js";
+import { isGuid } from "../shared/guid.js";
 
 export interface OutputOptions {
   /** Print the report itself as JSON instead of the table. */
@@ -35,12 +37,8 @@ export type CliCommand = { readonly kind: "help"; readonly topic: HelpTopic } | 
 
 export type ParsedArguments = { readonly ok: true; readonly command: CliCommand } | { readonly ok: false; readonly reason: string };
 
-/** The same bounds as IDENTITY_PROBE_TIMEOUT_MS in src/config.ts, so a flag and the setting agree. */
-export const timeoutBounds = { min: 100, max: 120_000 } as const;
 /** A cold Flex Consumption app can take several seconds before it runs the report's own deadline. */
 export const defaultCheckTimeoutMs = 30_000;
-
-const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const commonOptions = {
   json: { type: "boolean" },
@@ -125,7 +123,7 @@ function parseIdentities(values: readonly string[] | undefined): string[] {
   const identities: string[] = [];
   for (const entry of listOf("--identity", values)) {
     const normalized = entry.toLowerCase();
-    if (normalized !== "system" && !guid.test(normalized)) {
+    if (normalized !== "system" && !isGuid(normalized)) {
       throw new UsageError(`--identity must be 'system' or a user-assigned identity's client ID (a GUID), not ${quote(entry)}`);
     }
     if (!identities.includes(normalized)) identities.push(normalized);
@@ -137,17 +135,9 @@ function parseIdentities(values: readonly string[] | undefined): string[] {
 function parseAudiences(values: readonly string[] | undefined): string[] {
   const audiences: string[] = [];
   for (const entry of listOf("--audience", values)) {
-    let isValid = guid.test(entry);
-    if (!isValid) {
-      try {
-        isValid = ["https:", "api:"].includes(new URL(entry).protocol);
-      } catch {
-        isValid = false;
-      }
-    }
-    if (!isValid) throw new UsageError(`--audience must be an https:// or api:// URI or an application ID, not ${quote(entry)}`);
-    // A scope (…/.default) names the same audience; the probe asks for `${audience}/.default` itself.
-    const audience = entry.replace(/\/\.default$/, "");
+    const audience = parseAudience(entry);
+    if (audience === undefined)
+      throw new UsageError(`--audience must be an https:// or api:// URI or an application ID, not ${quote(entry)}`);
     if (!audiences.includes(audience)) audiences.push(audience);
   }
   return audiences;

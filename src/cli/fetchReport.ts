@@ -3,7 +3,8 @@
 // in logs) and never into a message: the key is redacted from anything the server says before it is
 // shown, and the URL is shown without its query. The deadline covers connecting, the answer and the body.
 import { cliVersion } from "./cliVersion.js";
-import { parseReceivedReport, type ReceivedReport } from "./receivedReport.js";
+import { readBounded } from "../shared/boundedBody.js";
+import { parseReceivedReport, type ReceivedReport } from "../shared/receivedReport.js";
 
 export interface FetchReportOptions {
   readonly url: URL;
@@ -58,25 +59,8 @@ function describeRequestError(error: unknown, url: URL, timeoutMs: number): stri
 
 async function readBody(response: Response, abortSignal: AbortSignal): Promise<{ text: string } | { tooLarge: true }> {
   if (!response.body) return { text: "" };
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      if (abortSignal.aborted) throw abortSignal.reason;
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBodyBytes) {
-        await reader.cancel().catch(() => undefined);
-        return { tooLarge: true };
-      }
-      chunks.push(value);
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  return { text: Buffer.concat(chunks).toString("utf8") };
+  const read = await readBounded(response.body, { limitBytes: maxBodyBytes, abortSignal });
+  return read.ok ? { text: read.bytes.toString("utf8") } : { tooLarge: true };
 }
 
 /** What a non-report answer said, for the one-line reason: a problem+json title/detail, bounded. */

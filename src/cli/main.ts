@@ -4,11 +4,12 @@
 // says which (exitCode.ts). Built to dist/cli/identity-probe.js, the package's bin.
 import { loadConfig } from "../config.js";
 import { redact } from "../probes/classifyError.js";
+import { resourceDefinitions } from "../resources/resourceDefinitions.js";
 import { parseCliArguments, type CheckCommand, type OutputOptions, type ProbeCommand } from "./cliArguments.js";
 import { cliVersion } from "./cliVersion.js";
 import { exitCodeFor, exitCodes, type ExitCode } from "./exitCode.js";
 import { displayUrl, fetchReport } from "./fetchReport.js";
-import type { Environment } from "./probeCommand.js";
+import { describeProbe, probeEnvironment, runProbe, type Environment } from "./probeCommand.js";
 import { startProgressLine } from "./progressLine.js";
 import { renderReportTable, shouldUseColor, type ReportView } from "./reportTable.js";
 import { usageText } from "./usage.js";
@@ -42,14 +43,15 @@ async function emit(report: ReportView, options: OutputOptions): Promise<void> {
 }
 
 async function probe(command: ProbeCommand): Promise<ExitCode> {
-  // Only `probe` needs the Azure SDKs: --help, --version and `check` should not pay for loading them
-  // (they do today, as the CLI bundle is built without code splitting; the import is ready for it).
-  const { describeProbe, probeEnvironment, runProbe } = await import("./probeCommand.js");
   const environment = probeEnvironment(processEnvironment, command);
-  const config = loadConfig(environment, cliVersion);
-  const progress = startProgressLine({ stream: process.stderr, enabled: !command.json, text: describeProbe(config) });
+  const config = loadConfig(environment, cliVersion, resourceDefinitions);
+  const progress = startProgressLine({
+    stream: process.stderr,
+    enabled: !command.json,
+    text: describeProbe(config, resourceDefinitions),
+  });
   try {
-    const report = await runProbe({ config, environment });
+    const report = await runProbe({ config, environment, resources: resourceDefinitions });
     progress.stop();
     await emit(report, command);
     return exitCodeFor(report.status, command);

@@ -2,10 +2,10 @@
 // composition root as the app (src/composition.ts) builds it from the same settings (src/config.ts), so a
 // pipeline step and the deployed app answer the same question the same way: DefaultAzureCredential is the
 // developer credential chain on a workstation and the managed identity in Azure.
-import { createAppServices } from "../composition.js";
+import { createAppServices, probedAudiences } from "../composition.js";
 import type { AppConfig } from "../config.js";
-import { builtInAudiences } from "../identity/audienceCatalog.js";
-import type { HealthReport } from "../probes/healthReport.js";
+import type { ResourceDefinition } from "../resources/resourceDefinition.js";
+import type { HealthReport } from "../shared/healthReport.js";
 import type { ProbeCommand } from "./cliArguments.js";
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -44,18 +44,17 @@ export function hasIdentityEndpoint(config: AppConfig, environment: Environment)
 }
 
 /** What the progress line says while the checks run. */
-export function describeProbe(config: AppConfig): string {
+export function describeProbe(config: AppConfig, definitions: readonly ResourceDefinition[]): string {
   const identities = config.identities.length;
-  const audiences =
-    builtInAudiences.length +
-    config.extraAudiences.filter((audience) => !builtInAudiences.some((known) => known.resource === audience)).length;
-  const resources = [config.storage, config.webPubSub, config.quantum].filter((resource) => resource.state === "configured").length;
+  const audiences = probedAudiences(config, definitions).length;
+  const resources = definitions.filter((definition) => config.resourceSettings(definition).state === "configured").length;
   const count = (value: number, one: string, many: string): string => `${value} ${value === 1 ? one : many}`;
   return `probing ${count(identities, "identity", "identities")} × ${count(audiences, "audience", "audiences")} and ${count(resources, "resource", "resources")}…`;
 }
 
 export interface RunProbeOptions {
   readonly config: AppConfig;
+  readonly resources: readonly ResourceDefinition[];
   readonly environment: Environment;
   readonly abortSignal?: AbortSignal;
 }
@@ -66,7 +65,7 @@ export interface RunProbeOptions {
  */
 export async function runProbe(options: RunProbeOptions): Promise<HealthReport> {
   const { config } = options;
-  const { identityHealth } = createAppServices(config);
+  const { identityHealth } = createAppServices(config, options.resources);
   const deadlineMs = config.timeoutMs + reportMarginMs;
   const deadline = AbortSignal.timeout(deadlineMs);
   const abortSignal = options.abortSignal ? AbortSignal.any([options.abortSignal, deadline]) : deadline;

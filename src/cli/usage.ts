@@ -1,7 +1,8 @@
 // `identity-probe --help`: what a pipeline author needs — the two commands, their flags, the settings the
 // probe reads and what each exit code means.
 import type { HelpTopic } from "./cliArguments.js";
-import { defaultCheckTimeoutMs, timeoutBounds } from "./cliArguments.js";
+import { timeoutBounds } from "../config.js";
+import { defaultCheckTimeoutMs } from "./cliArguments.js";
 
 const probeSection = `Probe options (run the checks from here):
   --identity <system|client-id>  Also probe this identity; repeatable or comma-separated

@@ -2,6 +2,7 @@
 // and styles are inlined and allowed by a per-response nonce; nothing is loaded from anywhere else.
 import { randomBytes } from "node:crypto";
 import dashboardScript from "virtual:dashboard-client";
+import { dashboardDataElementId, type DashboardData } from "./dashboardData.js";
 import { dashboardStyles } from "./dashboardStyles.js";
 
 export interface DashboardPage {
@@ -9,8 +10,10 @@ export interface DashboardPage {
   readonly contentSecurityPolicy: string;
 }
 
-export function renderDashboardPage(): DashboardPage {
+export function renderDashboardPage(data: DashboardData): DashboardPage {
   const nonce = randomBytes(16).toString("base64");
+  // A data block is not run, and "<" escaped means no string in it can end the element.
+  const dataBlock = JSON.stringify(data).replace(/</g, "\\u003c");
   // A literal "</script" inside the bundle would end the element early.
   const script = dashboardScript.replace(/<\/script/gi, "<\\/script");
   const html = `<!doctype html>
@@ -25,6 +28,7 @@ export function renderDashboardPage(): DashboardPage {
 <body>
 <main id="dashboard" aria-live="polite"><p>Loading…</p></main>
 <noscript>The dashboard needs JavaScript; the same data is at health/identity/details.</noscript>
+<script type="application/json" id="${dashboardDataElementId}">${dataBlock}</script>
 <script nonce="${nonce}">${script}</script>
 </body>
 </html>`;

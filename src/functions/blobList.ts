@@ -3,10 +3,12 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/fu
 import { RestError } from "@azure/core-rest-pipeline";
 import { z } from "zod";
 import { problem } from "../http/problem.js";
-import { parseQuery } from "../http/queryParameters.js";
+import { pageSizeParameter, parseQuery } from "../http/queryParameters.js";
 import { json, unavailable } from "../http/responses.js";
 import { serviceProblem } from "../http/serviceProblem.js";
-import { getAppServices } from "../runtime.js";
+import { serviceCallTimeoutMs } from "../config.js";
+import { storage } from "../resources/storage.js";
+import { getService } from "../runtime.js";
 
 const query = z.object({
   prefix: z
@@ -14,12 +16,7 @@ const query = z.object({
     .max(1024, "prefix must be at most 1024 characters")
     .refine((value) => !/[\p{Cc}\\]/u.test(value), "prefix must not contain control characters or backslashes")
     .optional(),
-  limit: z.coerce
-    .number("limit must be a number")
-    .int("limit must be a whole number")
-    .min(1, "limit must be at least 1")
-    .max(1000, "limit must be at most 1000")
-    .default(100),
+  limit: pageSizeParameter("limit", 1000, 100),
   continuation: z
     .string()
     .max(4096, "continuation is too long")
@@ -30,15 +27,15 @@ const query = z.object({
 export async function blobList(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const parsed = parseQuery(request, query);
   if (!parsed.ok) return parsed.response;
-  const { blobs } = await getAppServices();
-  if (blobs.state !== "configured") return unavailable("Blob Storage", blobs);
+  const service = await getService(storage);
+  if (service.state !== "configured") return unavailable(storage.displayName, service);
   try {
-    const page = await blobs.service.list({ ...parsed.value, abortSignal: AbortSignal.timeout(30_000) });
+    const page = await service.value.blobs.list({ ...parsed.value, abortSignal: AbortSignal.timeout(serviceCallTimeoutMs) });
     return json(200, page);
   } catch (error) {
     // Storage refuses a continuation token it did not issue: that is the caller's input, not our failure.
     if (error instanceof RestError && error.statusCode === 400)
       return problem(400, "Invalid query parameter", "'continuation' is not a token from a previous page.");
-    return serviceProblem("Blob Storage", error, context);
+    return serviceProblem(storage.displayName, error, context);
   }
 }

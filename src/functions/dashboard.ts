@@ -1,9 +1,13 @@
 // GET /api/dashboard — the live status page. Loads nothing but itself: the page calls the app's API.
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import { renderDashboardPage } from "../dashboard/dashboardPage.js";
+import { dashboardData } from "../dashboard/dashboardData.js";
+import { identityEndpointComponent } from "../identity/identityEndpointCheck.js";
+import { resourceManagerAudience } from "../identity/audienceCatalog.js";
+import { getResources } from "../runtime.js";
 
 export async function dashboard(_request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> {
-  const { renderDashboardPage } = await import("../dashboard/dashboardPage.js");
-  const page = renderDashboardPage();
+  const page = renderDashboardPage(dashboardData(await getResources(), [resourceManagerAudience, identityEndpointComponent]));
   return {
     status: 200,
     headers: {

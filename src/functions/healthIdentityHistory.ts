@@ -1,18 +1,14 @@
 // GET /api/health/identity/history?limit=&since= — past timer-probe reports, newest first.
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { z } from "zod";
-import { parseQuery } from "../http/queryParameters.js";
+import { pageSizeParameter, parseQuery } from "../http/queryParameters.js";
 import { json, unavailable } from "../http/responses.js";
 import { serviceProblem } from "../http/serviceProblem.js";
+import { serviceCallTimeoutMs } from "../config.js";
 import { getAppServices } from "../runtime.js";
 
 const query = z.object({
-  limit: z.coerce
-    .number("limit must be a number")
-    .int("limit must be a whole number")
-    .min(1, "limit must be at least 1")
-    .max(100, "limit must be at most 100")
-    .default(20),
+  limit: pageSizeParameter("limit", 100, 20),
   since: z.iso.datetime({ offset: true, message: "since must be an ISO 8601 date-time, e.g. 2026-11-23T12:00:00Z" }).optional(),
 });
 
@@ -23,13 +19,13 @@ export async function healthIdentityHistory(request: HttpRequest, context: Invoc
   if (history.state !== "configured") return unavailable("Probe history", history);
   try {
     const since = parsed.value.since ? new Date(parsed.value.since) : undefined;
-    const entries = await history.service.list({
+    const entries = await history.value.list({
       limit: parsed.value.limit,
       ...(since ? { since } : {}),
-      abortSignal: AbortSignal.timeout(30_000),
+      abortSignal: AbortSignal.timeout(serviceCallTimeoutMs),
     });
     return json(200, { reports: entries.map((entry) => ({ blob: entry.name, ...entry.report })) });
   } catch (error) {
-    return serviceProblem("Blob Storage", error, context);
+    return serviceProblem("Probe history", error, context);
   }
 }

@@ -8,7 +8,9 @@ import { parseJson, readBodyWithLimit } from "../http/readBody.js";
 import { json, unavailable } from "../http/responses.js";
 import { serviceProblem } from "../http/serviceProblem.js";
 import { webPubSubGroupName, webPubSubUserId } from "../services/webpubsub/webPubSubNames.js";
-import { getAppServices } from "../runtime.js";
+import { serviceCallTimeoutMs } from "../config.js";
+import { webPubSub } from "../resources/webPubSub.js";
+import { getService } from "../runtime.js";
 
 // The service accepts messages up to 1 MB; the envelope is a little larger than the message.
 export const maxMessageBodyBytes = 1024 * 1024;
@@ -33,7 +35,7 @@ const body = z
 export async function pubsubMessages(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const read = await readBodyWithLimit(request, maxMessageBodyBytes);
   if (!read.ok) return problem(413, "Body too large", `Messages are limited to ${maxMessageBodyBytes} bytes.`);
-  const parsedJson = parseJson(read.body);
+  const parsedJson = parseJson(read.bytes);
   if (!parsedJson.ok) return problem(400, "Invalid body", parsedJson.message);
   const parsed = body.safeParse(parsedJson.value);
   if (!parsed.success)
@@ -42,20 +44,20 @@ export async function pubsubMessages(request: HttpRequest, context: InvocationCo
       "Invalid body",
       parsed.error.issues.map((issue) => (issue.path.length ? `'${issue.path.join(".")}': ${issue.message}` : issue.message)).join("; "),
     );
-  const { webPubSub } = await getAppServices();
-  if (webPubSub.state !== "configured") return unavailable("Web PubSub", webPubSub);
+  const service = await getService(webPubSub);
+  if (service.state !== "configured") return unavailable(webPubSub.displayName, service);
   const { message, group, userId } = parsed.data;
   try {
-    await webPubSub.service.sendMessage({
+    await service.value.sendMessage({
       message,
       contentType: typeof message === "string" ? "text/plain" : "application/json",
       ...(group !== undefined ? { group } : {}),
       ...(userId !== undefined ? { userId } : {}),
-      abortSignal: AbortSignal.timeout(15_000),
+      abortSignal: AbortSignal.timeout(serviceCallTimeoutMs),
     });
     // spec: sends are fire-and-forget, 202.
     return json(202, { sent: true, to: group !== undefined ? { group } : userId !== undefined ? { userId } : "all" });
   } catch (error) {
-    return serviceProblem("Web PubSub", error, context);
+    return serviceProblem(webPubSub.displayName, error, context);
   }
 }

@@ -8,26 +8,27 @@ import { parseQuery } from "../http/queryParameters.js";
 import { json, unavailable } from "../http/responses.js";
 import { serviceProblem } from "../http/serviceProblem.js";
 import { webPubSubUserId } from "../services/webpubsub/webPubSubNames.js";
-import { getAppServices } from "../runtime.js";
-import { liveGroup } from "../probes/liveGroup.js";
+import { serviceCallTimeoutMs } from "../config.js";
+import { liveGroup, webPubSub } from "../resources/webPubSub.js";
+import { getService } from "../runtime.js";
 const query = z.object({ userId: printable(webPubSubUserId, "userId").optional() });
 
 export async function pubsubNegotiate(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const parsed = parseQuery(request, query);
   if (!parsed.ok) return parsed.response;
-  const { webPubSub } = await getAppServices();
-  if (webPubSub.state !== "configured") return unavailable("Web PubSub", webPubSub);
+  const service = await getService(webPubSub);
+  if (service.state !== "configured") return unavailable(webPubSub.displayName, service);
   try {
-    const url = await webPubSub.service.mintClientUrl({
+    const url = await service.value.mintClientUrl({
       ...(parsed.value.userId ? { userId: parsed.value.userId } : {}),
       groups: [liveGroup],
       roles: [`webpubsub.joinLeaveGroup.${liveGroup}`],
       minutesToExpire: 60,
-      abortSignal: AbortSignal.timeout(15_000),
+      abortSignal: AbortSignal.timeout(serviceCallTimeoutMs),
     });
     // The URL carries a short-lived client token for this caller: not cacheable anywhere.
     return json(200, { url });
   } catch (error) {
-    return serviceProblem("Web PubSub", error, context);
+    return serviceProblem(webPubSub.displayName, error, context);
   }
 }

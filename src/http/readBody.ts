@@ -1,27 +1,10 @@
-// Reads a request body up to a limit without buffering more than the limit: a hostile client sending
-// gigabytes gets a 413 after `limit` bytes, not an out-of-memory app.
+// Reads a function's request body up to a limit without buffering more than the limit: a hostile client
+// sending gigabytes gets a 413 after `limit` bytes, not an out-of-memory app.
 import type { HttpRequest } from "@azure/functions";
+import { declaredLength, readBounded, type BoundedRead } from "../shared/boundedBody.js";
 
-export type BodyResult = { readonly ok: true; readonly body: Buffer } | { readonly ok: false; readonly reason: "too-large" };
-
-export async function readBodyWithLimit(request: HttpRequest, limit: number): Promise<BodyResult> {
-  const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > limit) return { ok: false, reason: "too-large" };
-  if (!request.body) return { ok: true, body: Buffer.alloc(0) };
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      return { ok: false, reason: "too-large" };
-    }
-    chunks.push(value);
-  }
-  return { ok: true, body: Buffer.concat(chunks) };
+export function readBodyWithLimit(request: HttpRequest, limitBytes: number): Promise<BoundedRead> {
+  return readBounded(request.body, { limitBytes, declaredBytes: declaredLength(request.headers.get("content-length")) });
 }
 
 /** Parses a JSON body read with a limit; the error says what is wrong without echoing the input. */

@@ -1,7 +1,8 @@
 // Response shapes shared by the functions: JSON, health+json, and the 503 for an unconfigured resource.
 import type { HttpResponseInit } from "@azure/functions";
-import type { Available } from "../composition.js";
-import { httpStatusFor, type HealthReport } from "../probes/healthReport.js";
+import { describeUnavailable, type ResourceState } from "../config.js";
+import { httpStatusFor } from "../probes/reportSummary.js";
+import type { HealthReport } from "../shared/healthReport.js";
 import { problem } from "./problem.js";
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
@@ -20,6 +21,8 @@ export function healthResponse(report: HealthReport): HttpResponseInit {
   };
 }
 
-export function unavailable(resource: string, availability: Extract<Available<unknown>, { state: "unavailable" }>): HttpResponseInit {
-  return problem(503, `${resource} not configured`, availability.reason, { settings: availability.settings });
+/** The 503 of a function whose resource is not configured, or configured wrongly, naming the settings. */
+export function unavailable(resource: string, state: Exclude<ResourceState<unknown>, { state: "configured" }>): HttpResponseInit {
+  const { reason, settings } = describeUnavailable(state);
+  return problem(503, `${resource} not configured`, reason, { settings });
 }

@@ -1,27 +1,27 @@
-// The token audiences the app probes (DESIGN §3.1). Each resource's data plane accepts tokens for
-// exactly one of these; `arm` proves the identity can reach Azure Resource Manager at all.
+// The token audiences the app probes (DESIGN §3.1): each resource's data-plane audience, Azure Resource
+// Manager (can the identity reach ARM at all), and the extra ones of IDENTITY_PROBE_AUDIENCES.
 export interface Audience {
   /** The check's component name: `storage:token`, `webpubsub:token`… */
   readonly component: string;
   /** The resource URI (the token's `aud`); the scope asked for is `${resource}/.default`. */
   readonly resource: string;
+  /** How a person calls it, where it has a name ("Resource Manager"). */
+  readonly displayName?: string;
 }
 
-export const builtInAudiences: readonly Audience[] = [
-  { component: "storage", resource: "https://storage.azure.com" },
-  { component: "webpubsub", resource: "https://webpubsub.azure.com" },
-  { component: "quantum", resource: "https://quantum.microsoft.com" },
-  { component: "arm", resource: "https://management.azure.com" },
-];
-
-/** Extra audiences from IDENTITY_PROBE_AUDIENCES, named after their host (`vault.azure.net` → `vault`). */
-export function audienceCatalog(extraResources: readonly string[]): readonly Audience[] {
-  const catalog = [...builtInAudiences];
+/** Extra audiences are named after their host (`vault.azure.net` → `vault`), never clashing with another. */
+export function audienceCatalog(base: readonly Audience[], extraResources: readonly string[]): readonly Audience[] {
+  const catalog = [...base];
   for (const resource of extraResources) {
-    if (catalog.some((audience) => audience.resource === resource)) continue;
+    if (catalog.some((audience) => sameResource(audience.resource, resource))) continue;
     catalog.push({ component: componentNameFor(resource, catalog), resource });
   }
   return catalog;
+}
+
+/** Audiences compare without a trailing slash: Entra issues `https://storage.azure.com` for `https://storage.azure.com/`. */
+export function sameResource(a: string, b: string): boolean {
+  return a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
 }
 
 function componentNameFor(resource: string, taken: readonly Audience[]): string {
@@ -40,3 +40,10 @@ function componentNameFor(resource: string, taken: readonly Audience[]): string 
 export function scopeFor(audience: Audience): string {
   return `${audience.resource}/.default`;
 }
+
+/** Azure Resource Manager: whether the identity can reach ARM at all. */
+export const resourceManagerAudience: Audience = {
+  component: "arm",
+  resource: "https://management.azure.com",
+  displayName: "Resource Manager",
+};

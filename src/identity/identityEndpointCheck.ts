@@ -10,6 +10,9 @@ export interface IdentityEndpointCheckResult {
   readonly expiresOn: Date | undefined;
 }
 
+/** The raw check's place in the report: `identity:endpoint`. */
+export const identityEndpointComponent = { component: "identity", displayName: "Identity endpoint" } as const;
+
 const httpClient = createDefaultHttpClient();
 
 /** The endpoint without query or credentials: safe to show as the check's componentId. */

@@ -4,7 +4,7 @@
 // identity of IDENTITY_PROBE_IDENTITIES gets one ManagedIdentityCredential.
 import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identity";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
-import { awaitWithSignal, createSharedInFlight } from "../probes/sharedInFlight.js";
+import { createSharedInFlight } from "../shared/sharedInFlight.js";
 import type { IdentitySelector } from "../config.js";
 
 export interface ProbedIdentity {
@@ -12,8 +12,11 @@ export interface ProbedIdentity {
   readonly credential: TokenCredential;
 }
 
-/** Longest a shared token request may take before later callers start a new one. */
-const tokenRequestDeadlineMs = 60_000;
+/**
+ * A token request ends even for a caller without an abort signal: every caller of ours brings a deadline,
+ * but a path through an SDK that does not must not wait on a hung identity endpoint forever.
+ */
+const unboundedRequestDeadlineMs = 60_000;
 
 /**
  * Concurrent getToken calls for the same scopes share one request. MSAL caches tokens but does not merge
@@ -28,12 +31,17 @@ export function shareTokenRequests(credential: TokenCredential): TokenCredential
       if (options?.claims || options?.tenantId) return credential.getToken(scopes, options);
       // The SDK clients' bearer policy always asks with enableCae and the probe does not; MSAL would keep
       // (and fetch) one token for each. One request, one cached token per identity and audience instead.
-      const shared = inFlight.run(
+      // The request runs while any caller still waits for it, and is abandoned when the last one gives up.
+      return inFlight.run(
         scopeList.join(" "),
-        () => credential.getToken(scopes, { ...options, enableCae: false, abortSignal: undefined }),
-        tokenRequestDeadlineMs,
+        (signal) =>
+          credential.getToken(scopes, {
+            ...options,
+            enableCae: false,
+            abortSignal: AbortSignal.any([signal, AbortSignal.timeout(unboundedRequestDeadlineMs)]),
+          }),
+        { abortSignal: options?.abortSignal },
       );
-      return awaitWithSignal(shared, options?.abortSignal);
     },
   };
 }

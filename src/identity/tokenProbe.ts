@@ -4,7 +4,6 @@ import { createHash } from "node:crypto";
 import type { TokenCredential } from "@azure/core-auth";
 import { scopeFor, type Audience } from "./audienceCatalog.js";
 import { decodeTokenClaims, type TokenClaims } from "./tokenClaims.js";
-import { awaitWithSignal, createSharedInFlight } from "../probes/sharedInFlight.js";
 
 export interface TokenProbeResult {
   readonly expiresOn: Date;
@@ -14,36 +13,28 @@ export interface TokenProbeResult {
 }
 
 export interface TokenProber {
+  /** Asks `credential` (one that shares concurrent requests) for a token; gives up when `abortSignal` aborts. */
   probe(
     identityName: string,
     credential: TokenCredential,
     audience: Audience,
-    options: { abortSignal?: AbortSignal; timeoutMs: number },
+    options: { abortSignal: AbortSignal },
   ): Promise<TokenProbeResult>;
 }
 
 export function createTokenProber(): TokenProber {
-  const inFlight = createSharedInFlight<TokenProbeResult>();
   // Fingerprints, not tokens: enough to tell a cached token from a new one.
   const lastFingerprint = new Map<string, string>();
 
   return {
-    probe(identityName, credential, audience, options) {
+    async probe(identityName, credential, audience, { abortSignal }) {
       const key = `${identityName}\n${audience.resource}`;
-      const shared = inFlight.run(
-        key,
-        async () => {
-          // The shared request has its own deadline: one caller giving up must not fail the others.
-          const token = await credential.getToken(scopeFor(audience), { abortSignal: AbortSignal.timeout(options.timeoutMs) });
-          if (!token) throw new Error(`The credential returned no token for ${audience.resource}.`);
-          const fingerprint = createHash("sha256").update(token.token).digest("base64url").slice(0, 16);
-          const tokenSource = lastFingerprint.get(key) === fingerprint ? "cache" : "endpoint";
-          lastFingerprint.set(key, fingerprint);
-          return { expiresOn: new Date(token.expiresOnTimestamp), tokenSource, claims: decodeTokenClaims(token.token) };
-        },
-        options.timeoutMs,
-      );
-      return awaitWithSignal(shared, options.abortSignal);
+      const token = await credential.getToken(scopeFor(audience), { abortSignal });
+      if (!token) throw new Error(`The credential returned no token for ${audience.resource}.`);
+      const fingerprint = createHash("sha256").update(token.token).digest("base64url").slice(0, 16);
+      const tokenSource = lastFingerprint.get(key) === fingerprint ? "cache" : "endpoint";
+      lastFingerprint.set(key, fingerprint);
+      return { expiresOn: new Date(token.expiresOnTimestamp), tokenSource, claims: decodeTokenClaims(token.token) };
     },
   };
 }

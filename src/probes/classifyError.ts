@@ -2,18 +2,13 @@
 // codes and error codes first and falls back to messages only where the SDK gives nothing better:
 // ManagedIdentityCredential wraps every failure in CredentialUnavailableError, with MSAL's error (and its
 // HTTP status) as the cause and the endpoint's own words in the message.
+import type { ErrorCategory } from "../shared/healthReport.js";
 
-export type ErrorCategory =
-  | "identity-unavailable"
-  | "identity-not-found"
-  | "endpoint-error"
-  | "timeout"
-  | "audience-invalid"
-  | "unauthorized"
-  | "forbidden"
-  | "network"
-  | "misconfigured"
-  | "unknown";
+/**
+ * Whose failure it is: a token request (the identity endpoint, where nothing listening means there is no
+ * managed identity here) or a call to a resource (where it means the resource is unreachable).
+ */
+export type FailureSource = "identity" | "resource";
 
 export interface ClassifiedError {
   readonly category: ErrorCategory;
@@ -103,7 +98,7 @@ function describeMessage(message: string): string {
   return redact(message.split("\n")[0] ?? message);
 }
 
-export function classifyError(error: unknown): ClassifiedError {
+export function classifyError(error: unknown, source: FailureSource = "resource"): ClassifiedError {
   const links = chain(error);
   const top = links[0];
   const name = text(top?.name) ?? "Error";
@@ -115,7 +110,7 @@ export function classifyError(error: unknown): ClassifiedError {
     .find((value) => value !== undefined && value !== "" && !/^\d+$/.test(value));
   const message = describeMessage(topMessage);
   const result = (category: ErrorCategory): ClassifiedError => ({
-    category,
+    category: source === "identity" && category === "network" ? "identity-unavailable" : category,
     ...(status !== undefined ? { status } : {}),
     ...(code !== undefined ? { code } : {}),
     message,
@@ -152,6 +147,15 @@ export function classifyError(error: unknown): ClassifiedError {
   if (status !== undefined && (status >= 500 || status === 429)) return result("endpoint-error");
   if (code !== undefined && networkCodes.has(code)) return result("network");
   if (links.some((link) => link.name === "TypeError" && /fetch failed/i.test(text(link.message) ?? ""))) return result("network");
-  if (status !== undefined && status >= 400) return result("unknown");
   return result("unknown");
+}
+
+/** A failed check: no answer within its deadline is `timeout`, whatever the callee threw when it was aborted. */
+export function classifyCheckFailure(
+  failure: { readonly error: unknown; readonly timedOut: boolean },
+  source: FailureSource,
+): ClassifiedError {
+  return failure.timedOut
+    ? { category: "timeout", message: "No answer within the check's deadline." }
+    : classifyError(failure.error, source);
 }

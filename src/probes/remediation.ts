@@ -1,6 +1,6 @@
 // What to do about a failed check, in the words of the Azure docs: which role, for which principal, on
 // which scope, with the command that grants it.
-import type { ErrorCategory } from "./classifyError.js";
+import type { ErrorCategory } from "../shared/healthReport.js";
 
 export interface RemediationContext {
   readonly category: ErrorCategory;

@@ -1,11 +1,11 @@
 // One run of the scheduled probe (DESIGN §3.2): build the full report, record it, log it with what
 // changed since the last run, publish the summary for the dashboard. A failing step is logged and does
 // not stop the others; every step has a deadline.
-import type { HealthReport, OverallStatus } from "./healthReport.js";
-import { summarizeReport } from "./healthReport.js";
-import type { IdentityHealth } from "./identityHealth.js";
 import type { ProbeHistory } from "../services/blob/probeHistory.js";
+import type { HealthReport, OverallStatus } from "../shared/healthReport.js";
 import { classifyError } from "./classifyError.js";
+import type { IdentityHealth } from "./identityHealth.js";
+import { summarizeReport } from "./reportSummary.js";
 
 export interface ProbeLogger {
   info(message: string): void;
@@ -32,8 +32,14 @@ export interface TimerProbe {
   run(invocationId: string, log: ProbeLogger): Promise<TimerProbeRun>;
 }
 
+/** What the timer compares between runs: this run's report or the last one read back from the history. */
+interface StatusView {
+  readonly status: OverallStatus;
+  readonly checks: Readonly<Record<string, readonly { readonly status: string; readonly errorCategory?: string | undefined }[]>>;
+}
+
 /** `storage:token` → ["pass", "fail"]: one status per identity, for log lines without IDs or text. */
-function checkStatuses(report: HealthReport): Record<string, string[]> {
+function checkStatuses(report: StatusView): Record<string, string[]> {
   return Object.fromEntries(
     Object.entries(report.checks).map(([key, entries]) => [
       key,
@@ -42,7 +48,7 @@ function checkStatuses(report: HealthReport): Record<string, string[]> {
   );
 }
 
-function describeChanges(previous: HealthReport | undefined, current: HealthReport): string[] {
+function describeChanges(previous: StatusView | undefined, current: StatusView): string[] {
   if (!previous) return [];
   const before = checkStatuses(previous);
   const after = checkStatuses(current);
@@ -55,7 +61,7 @@ function describeChanges(previous: HealthReport | undefined, current: HealthRepo
 }
 
 export function createTimerProbe(dependencies: TimerProbeDependencies): TimerProbe {
-  let previous: HealthReport | undefined;
+  let previous: StatusView | undefined;
 
   return {
     async run(invocationId, log) {

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { IdentityEndpoint } from "../../local/identity/identityEndpoint.js";
 import type { WebPubSubEmulator } from "../../local/webpubsub/webPubSubEmulator.js";
-import { startWebPubSubEmulator } from "../../local/webpubsub/webPubSubEmulator.js";
 import { browserRequirements, launchTestBrowser, type TestBrowser } from "../fixtures/browser.js";
 import {
   call,
@@ -18,7 +17,7 @@ import {
   testFunctionKey,
   type ChildDevHost,
 } from "../fixtures/devHost.js";
-import { issueTestCertificate, startTestAzurite, startTestIdentityEndpoint, type TestAzurite } from "../fixtures/localServices.js";
+import { startTestAzurite, startTestIdentityEndpoint, startTestWebPubSubEmulator, type TestAzurite } from "../fixtures/localServices.js";
 import { localWebPubSubId } from "../fixtures/spineApp.js";
 
 const requirements = browserRequirements();
@@ -50,13 +49,7 @@ describe.skipIf(Boolean(requirements.missing))("the dashboard in a real browser"
 
   beforeAll(async () => {
     [identityEndpoint, azurite] = await Promise.all([startTestIdentityEndpoint(), startTestAzurite(), ensureBuilt()]);
-    const certificate = await issueTestCertificate("webpubsub");
-    webPubSub = await startWebPubSubEmulator({
-      certPath: certificate.certPath,
-      keyPath: certificate.keyPath,
-      jwksUrl: identityEndpoint.jwksUrl,
-      issuer: identityEndpoint.issuer,
-    });
+    webPubSub = await startTestWebPubSubEmulator(identityEndpoint);
     const env = realAppEnvironment(identityEndpoint, azurite.blobEndpoint, {
       AZURE_WEBPUBSUB_ENDPOINT: webPubSub.endpoint,
       AZURE_WEBPUBSUB_ID: localWebPubSubId,

@@ -4,7 +4,8 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IdentityEndpoint } from "../../local/identity/identityEndpoint.js";
-import { summarizeReport, type HealthReport } from "../../src/probes/healthReport.js";
+import { summarizeReport } from "../../src/probes/reportSummary.js";
+import type { HealthReport } from "../../src/shared/healthReport.js";
 import { cliEnvironment, closedLoopbackPort, reportAnswer, runCli, startReportServer, type ReportServer } from "../fixtures/cli.js";
 import { issueTestCertificate, startTestAzurite, startTestIdentityEndpoint, type TestAzurite } from "../fixtures/localServices.js";
 import { registerSecret } from "../fixtures/secretScan.js";

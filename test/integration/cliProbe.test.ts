@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFile } from "node:fs/promises";
 import type { IdentityEndpoint } from "../../local/identity/identityEndpoint.js";
 import { localUserIdentity } from "../../local/identity/localIdentities.js";
-import type { HealthReport } from "../../src/probes/healthReport.js";
+import type { HealthReport } from "../../src/shared/healthReport.js";
 import { cliEnvironment, closedLoopbackPort, runCli, type ChildEnvironment } from "../fixtures/cli.js";
 import { startTestAzurite, startTestIdentityEndpoint, type TestAzurite } from "../fixtures/localServices.js";
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localSystemIdentity, localUserIdentity, localTenantId } from "../../local/identity/localIdentities.js";
 import { healthIdentity } from "../../src/functions/healthIdentity.js";
 import { healthIdentityDetails } from "../../src/functions/healthIdentityDetails.js";
-import type { HealthReport } from "../../src/probes/healthReport.js";
+import type { HealthReport } from "../../src/shared/healthReport.js";
 import { capturedOutput, invokeHttp } from "../fixtures/appUnderTest.js";
 import { startSpineApp, type SpineApp } from "../fixtures/spineApp.js";
 

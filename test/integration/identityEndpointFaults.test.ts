@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Fault } from "../../local/identity/identityEndpoint.js";
 import { healthIdentityDetails } from "../../src/functions/healthIdentityDetails.js";
-import type { HealthReport } from "../../src/probes/healthReport.js";
+import type { HealthReport } from "../../src/shared/healthReport.js";
 import { getAppServices } from "../../src/runtime.js";
 import { invokeHttp } from "../fixtures/appUnderTest.js";
 import { startSpineApp, type SpineApp } from "../fixtures/spineApp.js";

@@ -7,7 +7,7 @@ import { localUnprivilegedIdentity } from "../../local/identity/localIdentities.
 import { healthIdentityDetails } from "../../src/functions/healthIdentityDetails.js";
 import { quantumJob } from "../../src/functions/quantumJob.js";
 import { quantumJobs } from "../../src/functions/quantumJobs.js";
-import type { HealthReport } from "../../src/probes/healthReport.js";
+import type { HealthReport } from "../../src/shared/healthReport.js";
 import { invokeHttp } from "../fixtures/appUnderTest.js";
 import { startSpineApp, type SpineApp } from "../fixtures/spineApp.js";
 

@@ -1,7 +1,7 @@
 // Its own process: the identity endpoint hangs from the first request, before MSAL has cached a token.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { healthIdentityDetails } from "../../src/functions/healthIdentityDetails.js";
-import type { HealthReport } from "../../src/probes/healthReport.js";
+import type { HealthReport } from "../../src/shared/healthReport.js";
 import { getAppServices } from "../../src/runtime.js";
 import { invokeHttp } from "../fixtures/appUnderTest.js";
 import { startSpineApp, type SpineApp } from "../fixtures/spineApp.js";

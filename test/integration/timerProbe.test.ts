@@ -4,7 +4,7 @@ import { BlobServiceClient } from "@azure/storage-blob";
 import { ManagedIdentityCredential } from "@azure/identity";
 import { healthIdentityHistory } from "../../src/functions/healthIdentityHistory.js";
 import { identityProbeTimer } from "../../src/functions/identityProbeTimer.js";
-import type { HealthReport } from "../../src/probes/healthReport.js";
+import type { HealthReport } from "../../src/shared/healthReport.js";
 import { getAppServices } from "../../src/runtime.js";
 import { HistoryBlobExistsError } from "../../src/services/blob/probeHistory.js";
 import { capturedOutput, invokeHttp, testContext } from "../fixtures/appUnderTest.js";
@@ -50,9 +50,9 @@ describe("the timer probe", () => {
       time: "2026-01-01T00:00:00.000Z",
       checks: {},
     } as HealthReport;
-    await history.service.record(report, "same-run");
-    await expect(history.service.record({ ...report, status: "fail" }, "same-run")).rejects.toBeInstanceOf(HistoryBlobExistsError);
-    const entries = await history.service.list({ limit: 100, since: new Date("2025-12-31T00:00:00Z") });
+    await history.value.record(report, "same-run");
+    await expect(history.value.record({ ...report, status: "fail" }, "same-run")).rejects.toBeInstanceOf(HistoryBlobExistsError);
+    const entries = await history.value.list({ limit: 100, since: new Date("2025-12-31T00:00:00Z") });
     expect(entries.find((entry) => entry.name.includes("same-run"))?.report.status).toBe("pass");
   });
 

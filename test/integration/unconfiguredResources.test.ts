@@ -7,7 +7,7 @@ import { healthIdentityDetails } from "../../src/functions/healthIdentityDetails
 import { pubsubMessages } from "../../src/functions/pubsubMessages.js";
 import { pubsubNegotiate } from "../../src/functions/pubsubNegotiate.js";
 import { quantumJob } from "../../src/functions/quantumJob.js";
-import type { HealthReport } from "../../src/probes/healthReport.js";
+import type { HealthReport } from "../../src/shared/healthReport.js";
 import { configureApp, invokeHttp } from "../fixtures/appUnderTest.js";
 import { startTestIdentityEndpoint } from "../fixtures/localServices.js";
 import type { IdentityEndpoint } from "../../local/identity/identityEndpoint.js";

@@ -8,7 +8,7 @@ import { healthIdentityDetails } from "../../src/functions/healthIdentityDetails
 import { identityProbeTimer } from "../../src/functions/identityProbeTimer.js";
 import { pubsubMessages } from "../../src/functions/pubsubMessages.js";
 import { pubsubNegotiate } from "../../src/functions/pubsubNegotiate.js";
-import type { HealthReport } from "../../src/probes/healthReport.js";
+import type { HealthReport } from "../../src/shared/healthReport.js";
 import { invokeHttp, testContext } from "../fixtures/appUnderTest.js";
 import { startSpineApp, type SpineApp } from "../fixtures/spineApp.js";
 

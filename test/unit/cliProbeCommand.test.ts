@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { describeProbe, hasIdentityEndpoint, probeEnvironment } from "../../src/cli/probeCommand.js";
 import { loadConfig } from "../../src/config.js";
+import { resourceDefinitions } from "../../src/resources/resourceDefinitions.js";
 
 const clientId = "5e0c1d00-0000-4000-8000-00000000a002";
 
@@ -63,12 +64,18 @@ describe("hasIdentityEndpoint", () => {
 
 describe("describeProbe", () => {
   it("counts identities, audiences and configured resources", () => {
-    expect(describeProbe(loadConfig({}))).toBe("probing 1 identity × 4 audiences and 0 resources…");
-    const config = loadConfig({
-      IDENTITY_PROBE_IDENTITIES: clientId,
-      IDENTITY_PROBE_AUDIENCES: "https://vault.azure.net,https://storage.azure.com",
-      AZURE_STORAGE_BLOB_ENDPOINT: "https://acct.blob.core.windows.net",
-    });
-    expect(describeProbe(config)).toBe("probing 2 identities × 5 audiences and 1 resource…");
+    expect(describeProbe(loadConfig({}, "0.0.0", resourceDefinitions), resourceDefinitions)).toBe(
+      "probing 1 identity × 4 audiences and 0 resources…",
+    );
+    const config = loadConfig(
+      {
+        IDENTITY_PROBE_IDENTITIES: clientId,
+        IDENTITY_PROBE_AUDIENCES: "https://vault.azure.net,https://storage.azure.com",
+        AZURE_STORAGE_BLOB_ENDPOINT: "https://acct.blob.core.windows.net",
+      },
+      "0.0.0",
+      resourceDefinitions,
+    );
+    expect(describeProbe(config, resourceDefinitions)).toBe("probing 2 identities × 5 audiences and 1 resource…");
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderReportTable, shouldUseColor, type ReportView } from "../../src/cli/reportTable.js";
-import { summarizeReport, type HealthReport } from "../../src/probes/healthReport.js";
+import { summarizeReport } from "../../src/probes/reportSummary.js";
+import type { HealthReport } from "../../src/shared/healthReport.js";
 
 const time = "2026-11-23T12:00:00.000Z";
 const report: HealthReport = {

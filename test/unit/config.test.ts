@@ -1,5 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { defaultSchedule, loadConfig, timerScheduleBinding } from "../../src/config.js";
+import { loadConfig as loadAppConfig } from "../../src/config.js";
+import { quantum } from "../../src/resources/quantum.js";
+import { resourceDefinitions } from "../../src/resources/resourceDefinitions.js";
+import { storage } from "../../src/resources/storage.js";
+import { webPubSub } from "../../src/resources/webPubSub.js";
+import { defaultSchedule, timerScheduleBinding } from "../../src/timerSchedule.js";
+
+/** The app's configuration with its resources, and each resource's state by name. */
+function loadConfig(env: Record<string, string>) {
+  const config = loadAppConfig(env, "0.0.0", resourceDefinitions);
+  return {
+    ...config,
+    storage: config.resourceSettings(storage),
+    webPubSub: config.resourceSettings(webPubSub),
+    quantum: config.resourceSettings(quantum),
+  };
+}
 
 const workspaceId = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Quantum/Workspaces/ws";
 
@@ -70,6 +86,8 @@ describe("configuration", () => {
     ["IDENTITY_PROBE_AUDIENCES", "ftp://nope"],
     ["IDENTITY_PROBE_SCHEDULE", "every five minutes"],
     ["IDENTITY_PROBE_SCHEDULE", "*/5 * * * *"],
+    ["IDENTITY_PROBE_SCHEDULE", "foo bar baz qux quux corge"],
+    ["IDENTITY_PROBE_SCHEDULE", "0 60 * * * *"],
     ["IDENTITY_PROBE_TIMEOUT_MS", "fast"],
     ["IDENTITY_PROBE_TIMEOUT_MS", "10"],
     ["AZURE_QUANTUM_WORKSPACE_ID", "/subscriptions/x"],
@@ -88,6 +106,16 @@ describe("configuration", () => {
     expect(loadConfig({ AZURE_QUANTUM_WORKSPACE_ID: workspaceId }).quantum.state).toBe("misconfigured");
   });
 
+  it("reports settings of no resource apart from the resources' own", () => {
+    const config = loadConfig({
+      AZURE_CLIENT_ID: "nope",
+      AZURE_STORAGE_CONTAINER: "Bad_Name",
+      AZURE_STORAGE_BLOB_ENDPOINT: "https://a.blob.core.windows.net",
+    });
+    expect(config.generalProblems.map((problem) => problem.setting)).toEqual(["AZURE_CLIENT_ID"]);
+    expect(config.problems.map((problem) => problem.setting)).toEqual(["AZURE_CLIENT_ID", "AZURE_STORAGE_CONTAINER"]);
+  });
+
   it("treats an empty setting as unset, like App Service", () => {
     expect(loadConfig({ AZURE_STORAGE_BLOB_ENDPOINT: "  " }).storage.state).toBe("unset");
   });
@@ -96,6 +124,8 @@ describe("configuration", () => {
     [{}, defaultSchedule],
     [{ IDENTITY_PROBE_SCHEDULE: "0 0 * * * *" }, "%IDENTITY_PROBE_SCHEDULE%"],
     [{ IDENTITY_PROBE_SCHEDULE: "nonsense" }, undefined],
+    [{ IDENTITY_PROBE_SCHEDULE: "foo bar baz qux quux corge" }, undefined],
+    [{ IDENTITY_PROBE_SCHEDULE: "0 30 9 * * MON-FRI" }, "%IDENTITY_PROBE_SCHEDULE%"],
   ])("binds the timer schedule for %j to %s", (env, expected) => {
     expect(timerScheduleBinding(env)).toBe(expected);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { httpStatusFor, overallStatus, summarizeReport, type CheckEntry, type HealthReport } from "../../src/probes/healthReport.js";
+import { httpStatusFor, overallStatus, summarizeReport } from "../../src/probes/reportSummary.js";
+import type { CheckEntry, HealthReport } from "../../src/shared/healthReport.js";
 
 const time = "2026-11-23T12:00:00.000Z";
 const entry = (overrides: Partial<CheckEntry>): CheckEntry => ({

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { runCheck, runChecks } from "../../src/probes/probeEngine.js";
-import { createSharedInFlight, awaitWithSignal } from "../../src/probes/sharedInFlight.js";
 
 describe("probe engine", () => {
   it("reports a check that never settles as timed out, on time", async () => {
@@ -58,30 +57,5 @@ describe("probe engine", () => {
       { timeoutMs: 1_000, clock: () => now },
     );
     expect(run).toMatchObject({ kind: "success", durationMs: 42, startedAt: 1_000 });
-  });
-});
-
-describe("shared in-flight work", () => {
-  it("runs the work once for concurrent callers of the same key", async () => {
-    const shared = createSharedInFlight<number>();
-    let calls = 0;
-    const work = () => new Promise<number>((resolve) => setTimeout(() => resolve(++calls), 20));
-    const results = await Promise.all(Array.from({ length: 1_000 }, () => shared.run("k", work)));
-    expect(calls).toBe(1);
-    expect(new Set(results)).toEqual(new Set([1]));
-    expect(shared.size).toBe(0);
-    await shared.run("k", work);
-    expect(calls).toBe(2);
-  });
-
-  it("lets one caller give up without failing the others", async () => {
-    const shared = createSharedInFlight<string>();
-    const work = () => new Promise<string>((resolve) => setTimeout(() => resolve("done"), 50));
-    const controller = new AbortController();
-    const quitter = awaitWithSignal(shared.run("k", work), controller.signal);
-    const patient = shared.run("k", work);
-    controller.abort();
-    await expect(quitter).rejects.toBeDefined();
-    await expect(patient).resolves.toBe("done");
   });
 });

@@ -2,8 +2,9 @@
 // into the page). It reads the function key from its own URL (?code=) and sends it as x-functions-key
 // on its API calls; the server never echoes the key into the page.
 import { WebPubSubClient } from "@azure/web-pubsub-client";
-import type { HealthReport } from "../../probes/healthReport.js";
-import { liveGroup } from "../../probes/liveGroup.js";
+import { z } from "zod";
+import { parseReceivedReport, receivedReportSchema } from "../../shared/receivedReport.js";
+import { dashboardDataElementId, type DashboardData } from "../dashboardData.js";
 import { renderDashboard, type DashboardState, type HistoryEntry } from "./renderDashboard.js";
 
 const pollIntervalMs = 10_000;
@@ -12,7 +13,13 @@ const historyLimit = 20;
 
 const root = document.getElementById("dashboard");
 const key = new URLSearchParams(location.search).get("code") ?? undefined;
+// What the server knows about its resources: their names, and the live group (a data block, not script).
+const data = JSON.parse(document.getElementById(dashboardDataElementId)?.textContent ?? "{}") as Partial<DashboardData>;
+const liveGroup = data.liveGroup;
+const historySchema = z.object({ reports: z.array(receivedReportSchema.extend({ blob: z.string() })) });
+
 let state: DashboardState = {
+  labels: data.labels ?? {},
   current: undefined,
   details: undefined,
   history: [],
@@ -35,8 +42,9 @@ async function loadDetails(): Promise<void> {
   try {
     const response = await api("health/identity/details");
     if (response.status === 401) throw new Error("The function key is missing or wrong: open this page with ?code=<function key>.");
-    const report = (await response.json()) as HealthReport;
-    update({ current: report, details: report, error: undefined, updatedAt: new Date() });
+    const parsed = parseReceivedReport(await response.json());
+    if (!parsed.ok) throw new Error(`the answer is not a health report (${parsed.reason})`);
+    update({ current: parsed.report, details: parsed.report, error: undefined, updatedAt: new Date() });
   } catch (error) {
     update({ error: `Could not load the report: ${error instanceof Error ? error.message : String(error)}` });
   }
@@ -46,8 +54,9 @@ async function loadHistory(): Promise<void> {
   try {
     const response = await api(`health/identity/history?limit=${historyLimit}`);
     if (!response.ok) return;
-    const body = (await response.json()) as { reports: (HealthReport & { blob: string })[] };
-    const history = body.reports.map(({ blob, ...report }): HistoryEntry => ({ blob, report: report as HealthReport }));
+    const body = historySchema.safeParse(await response.json());
+    if (!body.success) return;
+    const history = body.data.reports.map(({ blob, ...report }): HistoryEntry => ({ blob, report }));
     // The newest timer run is a full report: its remediation hints explain what a live summary shows.
     const newest = history[0]?.report;
     const details = newest && (!state.details || newest.time > state.details.time) ? newest : state.details;
@@ -66,6 +75,10 @@ function startPolling(note: string): void {
 }
 
 async function connectLive(): Promise<void> {
+  if (liveGroup === undefined) {
+    startPolling(`Live updates unavailable: this app has no live channel. Polling every ${pollIntervalMs / 1000} s.`);
+    return;
+  }
   let response: Response;
   try {
     response = await api("pubsub/negotiate");
@@ -85,9 +98,10 @@ async function connectLive(): Promise<void> {
   const client = new WebPubSubClient(url);
   client.on("group-message", (event) => {
     if (event.message.group !== liveGroup) return;
-    const summary = event.message.data as HealthReport;
+    const summary = parseReceivedReport(event.message.data);
+    if (!summary.ok) return;
     // Redraw from the published summary at once; details (remediation) and the timeline follow.
-    update({ current: summary, updatedAt: new Date() });
+    update({ current: summary.report, updatedAt: new Date() });
     void loadHistory();
   });
   client.on("disconnected", () => update({ mode: { kind: "connecting", note: "Live connection lost: reconnecting…" } }));

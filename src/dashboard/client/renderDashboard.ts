@@ -1,16 +1,19 @@
 // Pure rendering of the dashboard: report + history in, DOM out. Every status is shown as text and as a
 // colour class, in real tables with headers, so it reads without colour and with a screen reader.
-import type { CheckEntry, HealthReport } from "../../probes/healthReport.js";
+import { componentOfCheckKey } from "../../shared/healthReport.js";
+import type { ReceivedCheckEntry, ReceivedReport } from "../../shared/receivedReport.js";
 
 export interface HistoryEntry {
   readonly blob: string;
-  readonly report: HealthReport;
+  readonly report: ReceivedReport;
 }
 
 export interface DashboardState {
-  readonly current: HealthReport | undefined;
+  /** Component → how a person calls it ("storage" → "Blob Storage"), from the page. */
+  readonly labels: Readonly<Record<string, string>>;
+  readonly current: ReceivedReport | undefined;
   /** The newest full report's remediation texts, by `check|identity` (summaries carry none). */
-  readonly details: HealthReport | undefined;
+  readonly details: ReceivedReport | undefined;
   readonly history: readonly HistoryEntry[];
   readonly mode: { readonly kind: "live" | "polling" | "connecting"; readonly note: string };
   readonly error: string | undefined;
@@ -28,24 +31,16 @@ function element<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
-const componentLabels: Record<string, string> = {
-  storage: "Blob Storage",
-  webpubsub: "Web PubSub",
-  quantum: "Azure Quantum",
-  arm: "Resource Manager",
-  identity: "Identity endpoint",
-};
-
-function componentsOf(report: HealthReport): string[] {
+function componentsOf(report: ReceivedReport): string[] {
   const components: string[] = [];
   for (const key of Object.keys(report.checks)) {
-    const component = key.split(":")[0] ?? key;
+    const component = componentOfCheckKey(key);
     if (component !== "config" && !components.includes(component)) components.push(component);
   }
   return components;
 }
 
-function identitiesOf(report: HealthReport): string[] {
+function identitiesOf(report: ReceivedReport): string[] {
   const names: string[] = [];
   for (const entries of Object.values(report.checks))
     for (const entry of entries) if (entry.identity && !names.includes(entry.identity)) names.push(entry.identity);
@@ -59,7 +54,7 @@ function describeExpiry(expiresOn: string | undefined, now: Date): string | unde
   return minutes >= 120 ? `expires in ${Math.round(minutes / 60)} h` : `expires in ${minutes} min`;
 }
 
-function statusCell(checkKey: string, identity: string, entry: CheckEntry | undefined, now: Date): HTMLTableCellElement {
+function statusCell(checkKey: string, identity: string, entry: ReceivedCheckEntry | undefined, now: Date): HTMLTableCellElement {
   if (!entry)
     return element("td", { class: "status status-none", "data-check": checkKey, "data-identity": identity, "data-status": "none" }, "—");
   const lines: (Node | string)[] = [element("span", { class: "status-word" }, entry.status.toUpperCase())];
@@ -81,7 +76,7 @@ function statusCell(checkKey: string, identity: string, entry: CheckEntry | unde
   );
 }
 
-export function renderStatusGrid(report: HealthReport, now: Date): HTMLTableElement {
+export function renderStatusGrid(report: ReceivedReport, labels: Readonly<Record<string, string>>, now: Date): HTMLTableElement {
   const identities = identitiesOf(report);
   const head = element(
     "thead",
@@ -99,7 +94,7 @@ export function renderStatusGrid(report: HealthReport, now: Date): HTMLTableElem
     const tokenKey = component === "identity" ? "identity:endpoint" : `${component}:token`;
     const accessKey = `${component}:access`;
     const audience = report.checks[tokenKey]?.[0]?.componentType === "audience" ? report.checks[tokenKey]?.[0]?.componentId : undefined;
-    const label = componentLabels[component] ?? component;
+    const label = labels[component] ?? component;
     const row = element(
       "tr",
       {},
@@ -128,7 +123,7 @@ export function renderStatusGrid(report: HealthReport, now: Date): HTMLTableElem
   return element("table", { class: "grid", "aria-label": "Current status by resource and identity" }, head, body);
 }
 
-export function renderProblems(report: HealthReport, details: HealthReport | undefined): HTMLElement {
+export function renderProblems(report: ReceivedReport, details: ReceivedReport | undefined): HTMLElement {
   const section = element(
     "section",
     { "aria-labelledby": "problems-title" },
@@ -281,7 +276,7 @@ export function renderDashboard(root: HTMLElement, state: DashboardState): void 
         "section",
         { "aria-labelledby": "grid-title" },
         element("h2", { id: "grid-title" }, "Now"),
-        renderStatusGrid(state.current, now),
+        renderStatusGrid(state.current, state.labels, now),
       ),
     );
     children.push(renderProblems(state.current, state.details));

@@ -2,7 +2,7 @@
 // unless the caller asks to overwrite), downloads with the stored content type, deletes and listing.
 import { BlobServiceClient, RestError, type ContainerClient } from "@azure/storage-blob";
 import type { TokenCredential } from "@azure/core-auth";
-import type { StorageSettings } from "../../config.js";
+import { readBounded } from "../../shared/boundedBody.js";
 
 export interface StoredBlob {
   readonly body: Buffer;
@@ -39,6 +39,14 @@ export function isContainerNotFound(error: unknown): boolean {
 
 const clientOptions = { retryOptions: { maxTries: 3 } };
 
+/** The API serves what it accepts and a good margin more, never an unbounded buffer. */
+export const maxDownloadBytes = 32 * 1024 * 1024;
+
+/** A blob the API will not buffer: written by something other than the API, larger than it serves. */
+export class BlobTooLargeError extends Error {
+  override readonly name = "BlobTooLargeError";
+}
+
 export function createBlobServiceClient(endpoint: string, credential: TokenCredential): BlobServiceClient {
   return new BlobServiceClient(endpoint, credential, clientOptions);
 }
@@ -57,7 +65,10 @@ export async function withContainer<T>(container: ContainerClient, operation: ()
   }
 }
 
-export function createBlobService(settings: StorageSettings, credential: TokenCredential): BlobService {
+export function createBlobService(
+  settings: { readonly endpoint: string; readonly container: string },
+  credential: TokenCredential,
+): BlobService {
   const container = createBlobServiceClient(settings.endpoint, credential).getContainerClient(settings.container);
 
   return {
@@ -87,7 +98,9 @@ export function createBlobService(settings: StorageSettings, credential: TokenCr
       try {
         const blob = container.getBlobClient(name);
         const response = await blob.download(0, undefined, { abortSignal });
-        const body = await streamToBuffer(response.readableStreamBody);
+        const read = await readBounded(response.readableStreamBody, { limitBytes: maxDownloadBytes, abortSignal });
+        if (!read.ok) throw new BlobTooLargeError(`The blob is larger than the ${maxDownloadBytes} bytes the API serves.`);
+        const body = read.bytes;
         return {
           body,
           contentType: response.contentType ?? "application/octet-stream",
@@ -134,11 +147,4 @@ export function createBlobService(settings: StorageSettings, credential: TokenCr
       };
     },
   };
-}
-
-async function streamToBuffer(stream: NodeJS.ReadableStream | undefined): Promise<Buffer> {
-  if (!stream) return Buffer.alloc(0);
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks);
 }

@@ -2,15 +2,15 @@
 // create-only so concurrent or retried runs never overwrite each other; read back newest first.
 import { RestError, type ContainerClient } from "@azure/storage-blob";
 import type { TokenCredential } from "@azure/core-auth";
-import type { StorageSettings } from "../../config.js";
-import type { HealthReport } from "../../probes/healthReport.js";
+import type { HealthReport } from "../../shared/healthReport.js";
+import { parseReceivedReport, type ReceivedReport } from "../../shared/receivedReport.js";
 import { createBlobServiceClient, isContainerNotFound, withContainer } from "./blobService.js";
 
 export interface ProbeHistory {
   /** Writes one run's report; returns the blob name. Refuses to overwrite (a second write of the same run fails). */
   record(report: HealthReport, invocationId: string, options?: { abortSignal?: AbortSignal; at?: Date }): Promise<string>;
   /** Reports newest first, at most `limit`, none older than `since`. */
-  list(options: { limit: number; since?: Date; abortSignal?: AbortSignal }): Promise<readonly { name: string; report: HealthReport }[]>;
+  list(options: { limit: number; since?: Date; abortSignal?: AbortSignal }): Promise<readonly { name: string; report: ReceivedReport }[]>;
 }
 
 export class HistoryBlobExistsError extends Error {
@@ -36,13 +36,17 @@ async function childFolders(container: ContainerClient, prefix: string, abortSig
   return folders.sort().reverse();
 }
 
-export function createProbeHistory(settings: StorageSettings, credential: TokenCredential): ProbeHistory {
+export function createProbeHistory(
+  settings: { readonly endpoint: string; readonly historyContainer: string },
+  credential: TokenCredential,
+): ProbeHistory {
   const container = createBlobServiceClient(settings.endpoint, credential).getContainerClient(settings.historyContainer);
 
-  async function readReport(name: string, abortSignal: AbortSignal | undefined): Promise<HealthReport | undefined> {
+  async function readReport(name: string, abortSignal: AbortSignal | undefined): Promise<ReceivedReport | undefined> {
     try {
       const buffer = await container.getBlobClient(name).downloadToBuffer(0, undefined, { abortSignal });
-      return JSON.parse(buffer.toString("utf8")) as HealthReport;
+      const parsed = parseReceivedReport(JSON.parse(buffer.toString("utf8")));
+      return parsed.ok ? parsed.report : undefined;
     } catch (error) {
       // A blob deleted meanwhile or one that is not a report is skipped, not fatal to the listing.
       if ((error instanceof RestError && error.statusCode === 404) || error instanceof SyntaxError) return undefined;
@@ -101,7 +105,7 @@ export function createProbeHistory(settings: StorageSettings, credential: TokenC
         throw error;
       }
       const reports = await Promise.all(names.map(async (name) => ({ name, report: await readReport(name, abortSignal) })));
-      return reports.filter((entry): entry is { name: string; report: HealthReport } => entry.report !== undefined);
+      return reports.filter((entry): entry is { name: string; report: ReceivedReport } => entry.report !== undefined);
     },
   };
 }

@@ -4,20 +4,6 @@
 // accepted wherever a field is optional.
 import { z } from "zod";
 
-export const jobStatuses = [
-  "Queued",
-  "Waiting",
-  "Executing",
-  "CancellationRequested",
-  "Cancelling",
-  "Finishing",
-  "Completed",
-  "Succeeded",
-  "Failed",
-  "Cancelled",
-] as const;
-export type JobStatus = (typeof jobStatuses)[number];
-
 const optionalString = z.string().nullish();
 
 /** spec: Errors.WorkspaceItemError. */

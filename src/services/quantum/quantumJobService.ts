@@ -8,6 +8,8 @@ import { randomUUID } from "node:crypto";
 import type { TokenCredential } from "@azure/core-auth";
 import { BlobClient, ContainerClient, RestError } from "@azure/storage-blob";
 import { z } from "zod";
+import { readBounded } from "../../shared/boundedBody.js";
+import { isGuid } from "../../shared/guid.js";
 import { parseIonqCircuit, defaultIonqTarget, defaultShots, maxShots, type IonqCircuit } from "./ionqCircuit.js";
 import type { JobDetails } from "./jobDetails.js";
 import { createQuantumClient, type QuantumClient } from "./quantumClient.js";
@@ -23,7 +25,6 @@ export const inputBlobName = "inputData";
 const maxResultBytes = 4 * 1024 * 1024;
 /** The SDK refreshes a SAS that expires within five minutes (BaseJob._get_blob_uri_with_sas_token). */
 const sasRefreshMarginMs = 5 * 60 * 1000;
-const jobIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface QuantumJobSummary {
   id: string;
@@ -87,7 +88,7 @@ export function summarizeJob(job: JobDetails): QuantumJobSummary {
 }
 
 function checkJobId(id: string): void {
-  if (!jobIdPattern.test(id)) throw new QuantumInputError("A job ID is a UUID (as returned when the job was submitted).");
+  if (!isGuid(id)) throw new QuantumInputError("A job ID is a UUID (as returned when the job was submitted).");
 }
 
 function encodeContinuation(nextLink: string | null | undefined): string | undefined {
@@ -102,22 +103,6 @@ function decodeContinuation(token: string): string {
 
 function isContainerNotFound(error: unknown): boolean {
   return error instanceof RestError && error.statusCode === 404 && error.code === "ContainerNotFound";
-}
-
-async function readLimited(stream: NodeJS.ReadableStream | undefined, limit: number): Promise<Buffer> {
-  if (!stream) return Buffer.alloc(0);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-    size += buffer.length;
-    if (size > limit) {
-      if ("destroy" in stream && typeof stream.destroy === "function") stream.destroy();
-      throw new RestError(`The job's output is larger than ${limit} bytes.`, { code: "OutputTooLarge" });
-    }
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 export function createQuantumJobService(options: {
@@ -142,7 +127,9 @@ export function createQuantumJobService(options: {
     const download = await blob.download(0, undefined, { abortSignal });
     if ((download.contentLength ?? 0) > maxResultBytes)
       throw new RestError(`The job's output is larger than ${maxResultBytes} bytes.`, { code: "OutputTooLarge" });
-    const bytes = await readLimited(download.readableStreamBody, maxResultBytes);
+    const read = await readBounded(download.readableStreamBody, { limitBytes: maxResultBytes, abortSignal });
+    if (!read.ok) throw new RestError(`The job's output is larger than ${maxResultBytes} bytes.`, { code: "OutputTooLarge" });
+    const bytes = read.bytes;
     let parsed: unknown;
     try {
       parsed = JSON.parse(bytes.toString("utf8"));

@@ -3,6 +3,7 @@
 // providers/Microsoft.Quantum/workspaces/{workspaceName}/…), so they are validated here with the spec's
 // own parameter patterns: a value the service would refuse is a configuration problem, reported at startup.
 import { z } from "zod";
+import { guidPattern } from "../../shared/guid.js";
 
 export interface QuantumWorkspaceId {
   subscriptionId: string;
@@ -18,7 +19,7 @@ const armIdShape = /^\/subscriptions\/([^/]*)\/resourcegroups\/([^/]*)\/provider
 // spec: CommonParams.subscriptionId / resourceGroupName / workspaceName patterns and lengths.
 const subscriptionId = z
   .string()
-  .regex(/^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i, "has a subscription ID that is not a GUID")
+  .regex(guidPattern, "has a subscription ID that is not a GUID")
   .transform((value) => value.toLowerCase());
 const resourceGroup = z
   .string()

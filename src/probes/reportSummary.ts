@@ -1,47 +1,6 @@
-// The health report (draft-inadarei-api-health-check, `application/health+json`) and its anonymous
-// summary. Check values are arrays: one entry per probed identity.
-import type { ErrorCategory } from "./classifyError.js";
-
-export type OverallStatus = "pass" | "warn" | "fail";
-/** `skipped`: the resource is not configured (its endpoint setting is unset); it does not fail the report. */
-export type CheckStatus = OverallStatus | "skipped";
-
-export interface CheckEntry {
-  readonly componentId: string;
-  readonly componentType: "audience" | "datastore" | "component" | "system";
-  readonly identity?: string;
-  readonly status: CheckStatus;
-  readonly observedValue?: number;
-  readonly observedUnit?: "ms";
-  readonly time: string;
-  readonly tokenSource?: "cache" | "endpoint";
-  readonly expiresOn?: string;
-  readonly errorCategory?: ErrorCategory;
-  /** HTTP status or error code of the failure (`403 AuthorizationPermissionMismatch`). Details only. */
-  readonly output?: string;
-  /** What to do about it: role, principal and scope, with the command. Details only. */
-  readonly remediation?: string;
-  /** Why a check is `warn`. */
-  readonly note?: string;
-}
-
-export interface ReportIdentity {
-  readonly name: string;
-  readonly clientId?: string;
-  readonly objectId?: string;
-  readonly tenantId?: string;
-  readonly resourceId?: string;
-}
-
-export interface HealthReport {
-  readonly status: OverallStatus;
-  readonly version: "1";
-  readonly releaseId: string;
-  readonly serviceId: string;
-  readonly time: string;
-  readonly identity?: { readonly source: string; readonly identities: readonly ReportIdentity[] };
-  readonly checks: Readonly<Record<string, readonly CheckEntry[]>>;
-}
+// The report's roll-up and its anonymous summary (DESIGN §3.1): statuses decide the HTTP status, and the
+// summary keeps only what a monitor needs.
+import { componentOfCheckKey, type CheckEntry, type HealthReport, type OverallStatus } from "../shared/healthReport.js";
 
 export function overallStatus(checks: Readonly<Record<string, readonly CheckEntry[]>>): OverallStatus {
   let status: OverallStatus = "pass";
@@ -77,7 +36,7 @@ export function summarizeReport(report: HealthReport): HealthReport {
             ? entry.componentId
             : key === "identity:endpoint"
               ? "identity-endpoint"
-              : (key.split(":")[0] ?? key),
+              : componentOfCheckKey(key),
         componentType: entry.componentType,
         status: entry.status,
         time: entry.time,

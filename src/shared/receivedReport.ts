@@ -1,8 +1,9 @@
-// A health report as another process sent it (DESIGN §3.1; draft-inadarei-api-health-check): validated
-// at the boundary before anything reads it. It accepts both the details report and the anonymous summary
-// (no identity block, output or remediation), and stays open to what a newer app may add — an unknown
-// error category or extra field must not turn a real report into "not a report" — while insisting on the
-// statuses that the exit code is computed from.
+// A health report as it comes back from outside this process (DESIGN §3.1; draft-inadarei-api-health-check):
+// from a deployed app (the CLI's `check`), from the probe history, or to the dashboard. Validated at that
+// boundary before anything reads it. It accepts both the details report and the anonymous summary (no
+// identity block, output or remediation), and stays open to what a newer app may add — an unknown error
+// category or extra field must not turn a real report into "not a report" — while insisting on the
+// statuses that exit codes and colours are computed from.
 import { z } from "zod";
 
 const checkEntrySchema = z.looseObject({
@@ -40,6 +41,7 @@ export const receivedReportSchema = z.looseObject({
 });
 
 export type ReceivedReport = z.infer<typeof receivedReportSchema>;
+export type ReceivedCheckEntry = z.infer<typeof checkEntrySchema>;
 
 export type ParsedReport = { readonly ok: true; readonly report: ReceivedReport } | { readonly ok: false; readonly reason: string };
 

@@ -1,0 +1,44 @@
+// The token check of one identity and audience. When the SDK can only say "network_error" (MSAL says so
+// for an unreachable endpoint and for a malformed answer alike), it asks the identity endpoint directly,
+// briefly, for the same audience and identity, and reports what the endpoint really answered.
+import type { IdentityEndpointSetting } from "../config.js";
+import type { Audience } from "../identity/audienceCatalog.js";
+import type { callIdentityEndpoint } from "../identity/identityEndpointCheck.js";
+import type { ProbedIdentity } from "../identity/sharedCredential.js";
+import type { TokenProbeResult, TokenProber } from "../identity/tokenProbe.js";
+import { classifyError } from "./classifyError.js";
+import type { Check } from "./probeEngine.js";
+
+/** How long a failed token check may spend asking the identity endpoint what really happened. */
+const diagnosisTimeoutMs = 1_000;
+
+export interface TokenCheckDependencies {
+  readonly tokenProber: TokenProber;
+  readonly identityEndpoint: IdentityEndpointSetting;
+  readonly endpointCall: typeof callIdentityEndpoint;
+}
+
+export function tokenCheck(dependencies: TokenCheckDependencies, identity: ProbedIdentity, audience: Audience): Check<TokenProbeResult> {
+  return async (signal) => {
+    try {
+      return await dependencies.tokenProber.probe(identity.selector.name, identity.credential, audience, { abortSignal: signal });
+    } catch (error) {
+      if (classifyError(error, "identity").category !== "identity-unavailable" || signal.aborted) throw error;
+      const diagnosisSignal = AbortSignal.any([signal, AbortSignal.timeout(diagnosisTimeoutMs)]);
+      const diagnosis = await dependencies
+        .endpointCall(dependencies.identityEndpoint, {
+          resource: audience.resource,
+          clientId: identity.selector.clientId,
+          abortSignal: diagnosisSignal,
+          timeoutMs: diagnosisTimeoutMs,
+        })
+        .then(
+          () => undefined,
+          (rawError: unknown) => rawError,
+        );
+      // No answer in time, or the endpoint now answers fine: the SDK's own error is the best evidence.
+      if (diagnosis === undefined || diagnosisSignal.aborted) throw error;
+      throw diagnosis;
+    }
+  };
+}

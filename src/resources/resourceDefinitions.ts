@@ -1,0 +1,7 @@
+// The Azure resources the app uses. Adding one is a new file beside this one, its tests, and a line here.
+import type { ResourceDefinition } from "./resourceDefinition.js";
+import { quantum } from "./quantum.js";
+import { storage } from "./storage.js";
+import { webPubSub } from "./webPubSub.js";
+
+export const resourceDefinitions: readonly ResourceDefinition[] = [storage, webPubSub, quantum];

@@ -1,0 +1,73 @@
+// The health report (draft-inadarei-api-health-check, `application/health+json`) as every layer sees it:
+// the probes build it, the history stores it, the CLI and the dashboard read it. Check values are arrays,
+// one entry per probed identity. Types only, so any layer can import it for nothing.
+
+export type OverallStatus = "pass" | "warn" | "fail";
+/** `skipped`: the resource is not configured (its endpoint setting is unset); it does not fail the report. */
+export type CheckStatus = OverallStatus | "skipped";
+
+export type ErrorCategory =
+  | "identity-unavailable"
+  | "identity-not-found"
+  | "endpoint-error"
+  | "timeout"
+  | "audience-invalid"
+  | "unauthorized"
+  | "forbidden"
+  | "network"
+  | "misconfigured"
+  | "unknown";
+
+/** What a check measures of a component: `storage` + `token` is the report key `storage:token`. */
+export interface CheckKey {
+  readonly component: string;
+  readonly measurement: "token" | "access" | "endpoint" | "settings";
+}
+
+export interface CheckEntry {
+  readonly componentId: string;
+  readonly componentType: "audience" | "datastore" | "component" | "system";
+  readonly identity?: string;
+  readonly status: CheckStatus;
+  readonly observedValue?: number;
+  readonly observedUnit?: "ms";
+  readonly time: string;
+  readonly tokenSource?: "cache" | "endpoint";
+  readonly expiresOn?: string;
+  readonly errorCategory?: ErrorCategory;
+  /** HTTP status or error code of the failure (`403 AuthorizationPermissionMismatch`). Details only. */
+  readonly output?: string;
+  /** What to do about it: role, principal and scope, with the command. Details only. */
+  readonly remediation?: string;
+  /** Why a check is `warn`. */
+  readonly note?: string;
+}
+
+export interface ReportIdentity {
+  readonly name: string;
+  readonly clientId?: string;
+  readonly objectId?: string;
+  readonly tenantId?: string;
+  readonly resourceId?: string;
+}
+
+export interface HealthReport {
+  readonly status: OverallStatus;
+  readonly version: "1";
+  readonly releaseId: string;
+  readonly serviceId: string;
+  readonly time: string;
+  readonly identity?: { readonly source: string; readonly identities: readonly ReportIdentity[] };
+  readonly checks: Readonly<Record<string, readonly CheckEntry[]>>;
+}
+
+/** The report's key for a check: `component:measurement`. */
+export function formatCheckKey(key: CheckKey): string {
+  return `${key.component}:${key.measurement}`;
+}
+
+/** The component a report key names (`storage:access` → `storage`): the report's one key format, read in one place. */
+export function componentOfCheckKey(key: string): string {
+  const separator = key.lastIndexOf(":");
+  return separator > 0 ? key.slice(0, separator) : key;
+}
