@@ -3,8 +3,9 @@
 //   first needs it (cold start pays only for @azure/functions and the registrations);
 // - dist/src, dist/local, dist/bench: plain transpiled modules for the dev host, the local stack and the benchmarks.
 import { build } from "esbuild";
-import { readdir, readFile, rm } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { bundleFunctionsApp, releaseId } from "./appBundle.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -20,52 +21,16 @@ async function listTs(dir) {
 
 await rm(join(root, "dist"), { recursive: true, force: true });
 
-const { version } = JSON.parse(await readFile(join(root, "package.json"), "utf8"));
 const common = {
   platform: "node",
   target: "node20",
   sourcemap: true,
   logLevel: "warning",
   // The health report's releaseId.
-  define: { __RELEASE_ID__: JSON.stringify(version) },
+  define: { __RELEASE_ID__: JSON.stringify(await releaseId()) },
 };
 
-// The dashboard's browser code, bundled with @azure/web-pubsub-client and inlined into the page.
-const dashboardClient = await build({
-  entryPoints: [join(root, "src/dashboard/client/main.ts")],
-  bundle: true,
-  write: false,
-  platform: "browser",
-  format: "iife",
-  target: ["chrome120", "firefox120", "safari16"],
-  minify: true,
-  logLevel: "warning",
-  legalComments: "none",
-});
-const dashboardClientPlugin = {
-  name: "dashboard-client",
-  setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^virtual:dashboard-client$/ }, () => ({ path: "dashboard-client", namespace: "dashboard-client" }));
-    pluginBuild.onLoad({ filter: /.*/, namespace: "dashboard-client" }, () => ({ contents: dashboardClient.outputFiles[0].text, loader: "text" }));
-  },
-};
-
-await build({
-  ...common,
-  plugins: [dashboardClientPlugin],
-  entryPoints: { index: join(root, "src/index.ts") },
-  outdir: join(root, "dist/app"),
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  // @azure/functions-core is provided by the Functions worker (or the dev host) at run time.
-  // @azure/functions stays a package so that the app and the host share one copy of the library.
-  external: ["@azure/functions-core", "@azure/functions"],
-  // Bundled CommonJS dependencies call require(); give the ESM bundle a real one.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  chunkNames: "chunks/[name]-[hash]",
-  metafile: false,
-});
+await bundleFunctionsApp({ entry: join(root, "src/index.ts"), outdir: join(root, "dist/app") });
 
 // The CLI (`identity-probe`, package.json bin): one bundle built on the same probe engine.
 await build({
