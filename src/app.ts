@@ -1,6 +1,6 @@
 // Registers every function of the app. Each handler is loaded on its first invocation, so registration —
 // the cold start — loads @azure/functions and this file, nothing else: no zod, no Azure SDK.
-import { app, type HttpHandler, type TimerHandler } from "@azure/functions";
+import { app, type HttpHandler, type HttpMethod, type TimerHandler } from "@azure/functions";
 import { getAppConfig, useResources, type ResourceLoader } from "./runtime.js";
 import { timerScheduleBinding } from "./timerSchedule.js";
 
@@ -23,7 +23,87 @@ function lazy<A extends unknown[], R>(load: () => Promise<(...args: A) => R | Pr
   };
 }
 
-const http = (load: () => Promise<HttpHandler>): HttpHandler => lazy(load);
+interface HttpFunction {
+  readonly name: string;
+  readonly route: string;
+  readonly methods: HttpMethod[];
+  readonly authLevel: "anonymous" | "function";
+  readonly load: () => Promise<HttpHandler>;
+}
+
+// DESIGN §3: every HTTP function, its route, methods and auth level.
+const httpFunctions: readonly HttpFunction[] = [
+  {
+    name: "healthIdentity",
+    route: "health/identity",
+    methods: ["GET"],
+    authLevel: "anonymous",
+    load: () => import("./functions/healthIdentity.js").then((module) => module.healthIdentity),
+  },
+  {
+    name: "healthIdentityDetails",
+    route: "health/identity/details",
+    methods: ["GET"],
+    authLevel: "function",
+    load: () => import("./functions/healthIdentityDetails.js").then((module) => module.healthIdentityDetails),
+  },
+  {
+    name: "healthIdentityHistory",
+    route: "health/identity/history",
+    methods: ["GET"],
+    authLevel: "function",
+    load: () => import("./functions/healthIdentityHistory.js").then((module) => module.healthIdentityHistory),
+  },
+  {
+    name: "blobItem",
+    route: "blobs/{*name}",
+    methods: ["GET", "PUT", "DELETE"],
+    authLevel: "function",
+    load: () => import("./functions/blobItem.js").then((module) => module.blobItem),
+  },
+  {
+    name: "blobList",
+    route: "blobs",
+    methods: ["GET"],
+    authLevel: "function",
+    load: () => import("./functions/blobList.js").then((module) => module.blobList),
+  },
+  {
+    name: "pubsubNegotiate",
+    route: "pubsub/negotiate",
+    methods: ["GET"],
+    authLevel: "function",
+    load: () => import("./functions/pubsubNegotiate.js").then((module) => module.pubsubNegotiate),
+  },
+  {
+    name: "pubsubMessages",
+    route: "pubsub/messages",
+    methods: ["POST"],
+    authLevel: "function",
+    load: () => import("./functions/pubsubMessages.js").then((module) => module.pubsubMessages),
+  },
+  {
+    name: "quantumJobs",
+    route: "quantum/jobs",
+    methods: ["GET", "POST"],
+    authLevel: "function",
+    load: () => import("./functions/quantumJobs.js").then((module) => module.quantumJobs),
+  },
+  {
+    name: "quantumJob",
+    route: "quantum/jobs/{id}",
+    methods: ["GET", "DELETE"],
+    authLevel: "function",
+    load: () => import("./functions/quantumJob.js").then((module) => module.quantumJob),
+  },
+  {
+    name: "dashboard",
+    route: "dashboard",
+    methods: ["GET"],
+    authLevel: "function",
+    load: () => import("./functions/dashboard.js").then((module) => module.dashboard),
+  },
+];
 
 export function registerApp(options: AppOptions = {}): void {
   if (options.resources) useResources(options.resources);
@@ -35,66 +115,7 @@ export function registerApp(options: AppOptions = {}): void {
     for (const problem of (await getAppConfig()).problems) console.error(`identity-probe configuration error: ${problem.message}`);
   });
 
-  app.http("healthIdentity", {
-    route: "health/identity",
-    methods: ["GET"],
-    authLevel: "anonymous",
-    handler: http(() => import("./functions/healthIdentity.js").then((module) => module.healthIdentity)),
-  });
-  app.http("healthIdentityDetails", {
-    route: "health/identity/details",
-    methods: ["GET"],
-    authLevel: "function",
-    handler: http(() => import("./functions/healthIdentityDetails.js").then((module) => module.healthIdentityDetails)),
-  });
-  app.http("healthIdentityHistory", {
-    route: "health/identity/history",
-    methods: ["GET"],
-    authLevel: "function",
-    handler: http(() => import("./functions/healthIdentityHistory.js").then((module) => module.healthIdentityHistory)),
-  });
-  app.http("blobItem", {
-    route: "blobs/{*name}",
-    methods: ["GET", "PUT", "DELETE"],
-    authLevel: "function",
-    handler: http(() => import("./functions/blobItem.js").then((module) => module.blobItem)),
-  });
-  app.http("blobList", {
-    route: "blobs",
-    methods: ["GET"],
-    authLevel: "function",
-    handler: http(() => import("./functions/blobList.js").then((module) => module.blobList)),
-  });
-  app.http("pubsubNegotiate", {
-    route: "pubsub/negotiate",
-    methods: ["GET"],
-    authLevel: "function",
-    handler: http(() => import("./functions/pubsubNegotiate.js").then((module) => module.pubsubNegotiate)),
-  });
-  app.http("pubsubMessages", {
-    route: "pubsub/messages",
-    methods: ["POST"],
-    authLevel: "function",
-    handler: http(() => import("./functions/pubsubMessages.js").then((module) => module.pubsubMessages)),
-  });
-  app.http("quantumJobs", {
-    route: "quantum/jobs",
-    methods: ["GET", "POST"],
-    authLevel: "function",
-    handler: http(() => import("./functions/quantumJobs.js").then((module) => module.quantumJobs)),
-  });
-  app.http("quantumJob", {
-    route: "quantum/jobs/{id}",
-    methods: ["GET", "DELETE"],
-    authLevel: "function",
-    handler: http(() => import("./functions/quantumJob.js").then((module) => module.quantumJob)),
-  });
-  app.http("dashboard", {
-    route: "dashboard",
-    methods: ["GET"],
-    authLevel: "function",
-    handler: http(() => import("./functions/dashboard.js").then((module) => module.dashboard)),
-  });
+  for (const { name, load, ...options } of httpFunctions) app.http(name, { ...options, handler: lazy(load) });
 
   const schedule = timerScheduleBinding();
   if (schedule) {

@@ -11,7 +11,15 @@ import { bundleFunctionsApp } from "../../scripts/appBundle.mjs";
 import type { HealthReport } from "../../src/shared/healthReport.js";
 import { browserRequirements, launchTestBrowser, type TestBrowser } from "../fixtures/browser.js";
 import { cliEnvironment, runCli } from "../fixtures/cli.js";
-import { call, ensureBuilt, projectRoot, realAppEnvironment, startChildDevHost, testFunctionKey, type ChildDevHost } from "../fixtures/devHost.js";
+import {
+  call,
+  ensureBuilt,
+  projectRoot,
+  realAppEnvironment,
+  startChildDevHost,
+  testFunctionKey,
+  type ChildDevHost,
+} from "../fixtures/devHost.js";
 import { ledgerAudience } from "../fixtures/ledgerResource.js";
 import { startLedgerServer, type LedgerServer } from "../fixtures/ledgerServer.js";
 import { issueTestCertificate, startTestAzurite, startTestIdentityEndpoint, type TestAzurite } from "../fixtures/localServices.js";
