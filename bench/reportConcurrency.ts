@@ -14,7 +14,7 @@ const config = loadConfig(process.env, "0.0.0", resourceDefinitions);
 // Token checks only: the four audiences of the app's resources and ARM, no access checks.
 const identityHealth = createIdentityHealth({
   settings: config,
-  identities: getProbedIdentities(config.identities, undefined),
+  identities: getProbedIdentities(config.identities, { appClientId: undefined, requestTimeoutMs: config.timeoutMs }),
   audiences: probedAudiences(config, resourceDefinitions),
   resources: [],
 });

@@ -30,8 +30,9 @@ export function probedAudiences(config: AppConfig, definitions: readonly Resourc
 const notProvided: ResourceState<never> = { state: "unset", setting: "(no resource provides it)" };
 
 export function createAppServices(config: AppConfig, definitions: readonly ResourceDefinition[]): AppServices {
-  const credential = getAppCredential(config.appClientId);
-  const identities = getProbedIdentities(config.identities, config.appClientId);
+  const credentialSettings = { appClientId: config.appClientId, requestTimeoutMs: config.timeoutMs };
+  const credential = getAppCredential(credentialSettings);
+  const identities = getProbedIdentities(config.identities, credentialSettings);
   const services = new Map<ResourceDefinition, ResourceState<unknown>>(
     definitions.map((definition) => [
       definition,
@@ -45,13 +46,6 @@ export function createAppServices(config: AppConfig, definitions: readonly Resou
     return state as ResourceState<Svc>;
   }
 
-  const identityHealth = createIdentityHealth({
-    settings: config,
-    identities,
-    audiences: probedAudiences(config, definitions),
-    resources: definitions.map((definition) => probedResource(definition, config.resourceSettings(definition))),
-  });
-
   /** What the first resource that offers it provides (the history store, the live channel). */
   function firstProvided<T>(offer: (definition: ResourceDefinition) => ((service: unknown) => T) | undefined): ResourceState<T> {
     for (const definition of definitions) {
@@ -61,6 +55,13 @@ export function createAppServices(config: AppConfig, definitions: readonly Resou
     return notProvided;
   }
   const history = firstProvided((definition) => definition.probeHistory?.bind(definition));
+  const identityHealth = createIdentityHealth({
+    settings: config,
+    identities,
+    audiences: probedAudiences(config, definitions),
+    resources: definitions.map((definition) => probedResource(definition, config.resourceSettings(definition))),
+    ...(history.state === "configured" ? { history: history.value } : {}),
+  });
   const liveChannel = firstProvided((definition) => definition.liveUpdates?.channel.bind(definition.liveUpdates));
 
   return {

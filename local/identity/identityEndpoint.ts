@@ -14,14 +14,20 @@ import { z } from "zod";
 import { parseAudience } from "../../src/config.js";
 import { declaredLength, readBounded } from "../../src/shared/boundedBody.js";
 import { defaultLocalIdentities, localTenantId, type LocalIdentity } from "./localIdentities.js";
+import { identityEndpointAnswers, signatureAnswer, statusOnly, type Answer, type IdentityProtocol } from "./identityEndpointAnswers.js";
 
-export type IdentityProtocol = "AppService" | "IMDS";
+export type { IdentityProtocol } from "./identityEndpointAnswers.js";
+
+/** How Entra ID would name the local tenant in its messages. */
+const localTenantName = "identity-probe-local";
 
 export const faultSchema = z.object({
-  /** status: answer with `status`; delay: answer normally after `delayMs`; hang: never answer;
-   * malformed: 200 with a body that is not a token response; wrong-audience: a token for another audience;
-   * expired: a token whose lifetime is over. */
-  mode: z.enum(["status", "delay", "hang", "malformed", "wrong-audience", "expired"]),
+  /** status: answer with `status` as the protocol does; signature: replay a failure-signature row's verbatim
+   * sample; delay: answer normally after `delayMs`; hang: never answer; malformed: 200 with a body that is not
+   * a token response; wrong-audience: a token for another audience; expired: a token whose lifetime is over. */
+  mode: z.enum(["status", "signature", "delay", "hang", "malformed", "wrong-audience", "expired"]),
+  /** With mode `signature`: the row's id (src/probes/failureSignatures.ts). */
+  signature: z.string().max(100).optional(),
   status: z.number().int().min(400).max(599).optional(),
   delayMs: z.number().int().min(0).max(600_000).optional(),
   /** Apply only to requests for this resource (audience) or identity (client ID); unset = all. */
@@ -160,102 +166,69 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
       };
     if (objectId)
       return { identity: identities.find((candidate) => candidate.objectId.toLowerCase() === objectId.toLowerCase()), selector: objectId };
-    return { identity: systemAssignedEnabled ? identities.find((candidate) => candidate.kind === "system") : undefined };
+    if (systemAssignedEnabled) return { identity: identities.find((candidate) => candidate.kind === "system") };
+    // IMDS needs a selector only "if your VM has multiple user-assigned managed identities" (VM-token-doc);
+    // App Service always falls back to the system-assigned identity (AS-doc), which may not exist.
+    const userAssigned = identities.filter((candidate) => candidate.kind === "user");
+    return { identity: protocol === "IMDS" && userAssigned.length === 1 ? userAssigned[0] : undefined };
+  }
+
+  function send(response: ServerResponse, answer: Answer): void {
+    response.writeHead(answer.status, { ...answer.headers, "content-length": Buffer.byteLength(answer.body) });
+    response.end(answer.body);
+  }
+
+  function selectorCount(query: URLSearchParams, protocol: IdentityProtocol): number {
+    const names =
+      protocol === "AppService"
+        ? ["client_id", "mi_res_id", "object_id", "principal_id"]
+        : ["client_id", "msi_res_id", "mi_res_id", "object_id"];
+    return names.filter((name) => query.has(name)).length;
   }
 
   async function handleToken(request: IncomingMessage, response: ServerResponse, url: URL, protocol: IdentityProtocol): Promise<void> {
     const query = url.searchParams;
     const resource = query.get("resource") ?? "";
-    const record = (status: number, identity?: LocalIdentity): void => {
-      requests.push({ protocol, resource, identity: identity?.name, status });
+    const refuse = (answer: Answer, identity?: LocalIdentity): void => {
+      requests.push({ protocol, resource, identity: identity?.name, status: answer.status });
+      send(response, answer);
     };
-    const appServiceError = (status: number, message: string): void =>
-      sendJson(response, status, { statusCode: status, message, correlationId: randomUUID() });
-    const imdsError = (status: number, error: string, description: string): void =>
-      sendJson(response, status, { error, error_description: description });
-    const fail =
-      protocol === "AppService"
-        ? (status: number, message: string) => appServiceError(status, message)
-        : (status: number, message: string) => imdsError(status, "invalid_request", message);
 
-    if (request.method !== "GET") {
-      record(405);
-      fail(405, "The requested method is not allowed.");
-      return;
-    }
+    if (request.method !== "GET") return refuse(statusOnly(405));
     if (protocol === "AppService") {
-      if (request.headers["x-identity-header"] !== identityHeader) {
-        record(401);
-        // The real endpoint's words; the expected value is never echoed.
-        appServiceError(401, "Unauthorized: X-IDENTITY-HEADER is missing or invalid.");
-        return;
-      }
-      if (query.get("api-version") !== "2019-08-01") {
-        record(400);
-        appServiceError(400, "Invalid or missing api-version: this endpoint supports 2019-08-01.");
-        return;
-      }
+      if (request.headers["x-identity-header"] !== identityHeader) return refuse(identityEndpointAnswers.secretRefused());
     } else {
-      if (request.headers["metadata"] !== "true") {
-        record(400);
-        imdsError(400, "invalid_request", "Required metadata header not specified");
-        return;
-      }
-      if (query.get("api-version") !== "2018-02-01") {
-        record(400);
-        imdsError(400, "invalid_request", "Invalid or missing api-version parameter");
-        return;
-      }
+      // IMDS-doc "Security and authentication": Metadata: true required, X-Forwarded-For refused.
+      if (request.headers["x-forwarded-for"] !== undefined) return refuse(identityEndpointAnswers.forwardedRequest());
+      if (request.headers["metadata"] !== "true") return refuse(identityEndpointAnswers.metadataHeaderMissing());
+      if (new Set(query.keys()).size !== [...query.keys()].length) return refuse(identityEndpointAnswers.ruleBroken());
     }
-    if (!isValidResource(resource)) {
-      record(400);
-      if (protocol === "AppService") appServiceError(400, "Invalid or missing resource parameter.");
-      else
-        imdsError(
-          400,
-          "invalid_resource",
-          "AADSTS500011: The resource principal named " + resource.slice(0, 200) + " was not found in the tenant.",
-        );
-      return;
-    }
+    const apiVersion = query.get("api-version");
+    if (apiVersion === null) return refuse(identityEndpointAnswers.apiVersionMissing(protocol));
+    // App Service: "Please use 2019-08-01 or later" (AS-doc); IMDS serves 2018-02-01 and later versions.
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(apiVersion) || apiVersion < (protocol === "AppService" ? "2019-08-01" : "2018-02-01"))
+      return refuse(identityEndpointAnswers.ruleBroken());
+    if (resource === "") return refuse(identityEndpointAnswers.resourceMissing(protocol));
+    if (!isValidResource(resource)) return refuse(identityEndpointAnswers.resourceUnknown(protocol, resource, localTenantName));
+    if (selectorCount(query, protocol) > 1) return refuse(identityEndpointAnswers.ruleBroken());
     const { identity, selector } = selectIdentity(query, protocol);
     if (!identity) {
-      record(400);
-      if (selector === undefined) {
-        fail(
-          400,
-          protocol === "AppService"
-            ? "No Managed Identity found for the app: system-assigned identity is not enabled."
-            : "Identity not found",
-        );
-      } else if (protocol === "AppService") {
-        appServiceError(400, "No User Assigned or Delegated Managed Identity found for specified ClientId/ResourceId/PrincipalId.");
-      } else {
-        imdsError(400, "invalid_request", "Identity not found");
-      }
-      return;
+      const userAssigned = identities.filter((candidate) => candidate.kind === "user");
+      return refuse(identityEndpointAnswers.identityNotLoaded(protocol, selector === undefined && userAssigned.length > 1));
     }
 
     const injected = matchesFault(resource, identity);
     if (injected?.mode === "hang") {
-      record(0, identity);
+      requests.push({ protocol, resource, identity: identity.name, status: 0 });
       hung.add(response);
       response.on("close", () => hung.delete(response));
       return;
     }
     if (injected?.mode === "delay") await new Promise((resolve) => setTimeout(resolve, injected.delayMs ?? 1000));
-    if (injected?.mode === "status") {
-      const status = injected.status ?? 500;
-      record(status, identity);
-      if (status === 429) response.setHeader("retry-after", "1");
-      fail(status, status === 429 ? "Too many requests." : "The managed identity endpoint failed (injected fault).");
-      return;
-    }
+    if (injected?.mode === "status") return refuse(identityEndpointAnswers.failure(protocol, injected.status ?? 500), identity);
+    if (injected?.mode === "signature") return refuse(signatureAnswer(injected.signature ?? ""), identity);
     if (injected?.mode === "malformed") {
-      record(200, identity);
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end('{"access_token": ');
-      return;
+      return refuse({ status: 200, headers: { "content-type": "application/json" }, body: '{"access_token": ' }, identity);
     }
 
     const lifetimeSeconds = injected?.mode === "expired" ? -120 : lifetime;
@@ -263,20 +236,22 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
     const token = await mintToken({ resource, identity, lifetimeSeconds, ...(audienceOverride ? { audienceOverride } : {}) });
     const now = Math.floor(Date.now() / 1000);
     const expiresOn = String(now + lifetimeSeconds);
-    record(200, identity);
-    // MSAL reads expires_on (epoch seconds, a string on both protocols); IMDS also sends expires_in.
+    requests.push({ protocol, resource, identity: identity.name, status: 200 });
+    // MSAL reads expires_on (epoch seconds, a string on both protocols). AS-doc: access_token, expires_on,
+    // resource, token_type, client_id. VM-token-doc: IMDS sends every field as a string, refresh_token "".
     if (protocol === "AppService") {
       sendJson(response, 200, { access_token: token, expires_on: expiresOn, resource, token_type: "Bearer", client_id: identity.clientId });
     } else {
       sendJson(response, 200, {
         access_token: token,
-        client_id: identity.clientId,
+        refresh_token: "",
         expires_in: String(lifetimeSeconds),
         expires_on: expiresOn,
         ext_expires_in: String(lifetimeSeconds),
         not_before: String(now),
         resource,
         token_type: "Bearer",
+        client_id: identity.clientId,
       });
     }
   }

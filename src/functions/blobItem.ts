@@ -79,6 +79,6 @@ export async function blobItem(request: HttpRequest, context: InvocationContext)
   } catch (error) {
     if (error instanceof BlobTooLargeError)
       return problem(502, "Blob too large", `${error.message} It was written by something other than this API.`);
-    return serviceProblem(storage.displayName, error, context);
+    return serviceProblem(storage.displayName, error, context, storage.failureSignatures);
   }
 }

@@ -36,6 +36,6 @@ export async function blobList(request: HttpRequest, context: InvocationContext)
     // Storage refuses a continuation token it did not issue: that is the caller's input, not our failure.
     if (error instanceof RestError && error.statusCode === 400)
       return problem(400, "Invalid query parameter", "'continuation' is not a token from a previous page.");
-    return serviceProblem(storage.displayName, error, context);
+    return serviceProblem(storage.displayName, error, context, storage.failureSignatures);
   }
 }

@@ -5,6 +5,7 @@ import { pageSizeParameter, parseQuery } from "../http/queryParameters.js";
 import { json, unavailable } from "../http/responses.js";
 import { serviceProblem } from "../http/serviceProblem.js";
 import { serviceCallTimeoutMs } from "../config.js";
+import { storage } from "../resources/storage.js";
 import { getAppServices } from "../runtime.js";
 
 const query = z.object({
@@ -26,6 +27,6 @@ export async function healthIdentityHistory(request: HttpRequest, context: Invoc
     });
     return json(200, { reports: entries.map((entry) => ({ blob: entry.name, ...entry.report })) });
   } catch (error) {
-    return serviceProblem("Probe history", error, context);
+    return serviceProblem("Probe history", error, context, storage.failureSignatures);
   }
 }

@@ -58,6 +58,6 @@ export async function pubsubMessages(request: HttpRequest, context: InvocationCo
     // spec: sends are fire-and-forget, 202.
     return json(202, { sent: true, to: group !== undefined ? { group } : userId !== undefined ? { userId } : "all" });
   } catch (error) {
-    return serviceProblem(webPubSub.displayName, error, context);
+    return serviceProblem(webPubSub.displayName, error, context, webPubSub.failureSignatures);
   }
 }

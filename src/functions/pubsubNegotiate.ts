@@ -29,6 +29,6 @@ export async function pubsubNegotiate(request: HttpRequest, context: InvocationC
     // The URL carries a short-lived client token for this caller: not cacheable anywhere.
     return json(200, { url });
   } catch (error) {
-    return serviceProblem(webPubSub.displayName, error, context);
+    return serviceProblem(webPubSub.displayName, error, context, webPubSub.failureSignatures);
   }
 }

@@ -23,6 +23,6 @@ export async function quantumJob(request: HttpRequest, context: InvocationContex
   } catch (error) {
     if (isRestError(error) && error.statusCode === 404) return problem(404, "Job not found", `There is no job ${id} in the workspace.`);
     if (isRestError(error) && error.statusCode === 409) return problem(409, "Job cannot be cancelled", `Job ${id} has already finished.`);
-    return serviceProblem(quantum.displayName, error, context);
+    return serviceProblem(quantum.displayName, error, context, quantum.failureSignatures);
   }
 }

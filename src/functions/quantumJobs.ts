@@ -37,7 +37,7 @@ export async function quantumJobs(request: HttpRequest, context: InvocationConte
     return json(202, job, { location: `/api/quantum/jobs/${encodeURIComponent(job.id)}` });
   } catch (error) {
     if (isQuantumInputError(error)) return problem(400, "Invalid job", error.message);
-    return serviceProblem(quantum.displayName, error, context);
+    return serviceProblem(quantum.displayName, error, context, quantum.failureSignatures);
   }
 }
 
@@ -50,6 +50,6 @@ async function listJobs(request: HttpRequest, context: InvocationContext): Promi
     return json(200, await service.value.listJobs({ ...parsed.value, abortSignal: AbortSignal.timeout(serviceCallTimeoutMs) }));
   } catch (error) {
     if (isQuantumInputError(error)) return problem(400, "Invalid query parameter", error.message);
-    return serviceProblem(quantum.displayName, error, context);
+    return serviceProblem(quantum.displayName, error, context, quantum.failureSignatures);
   }
 }

@@ -3,10 +3,16 @@
 // look. The detail carries the category and status, never the SDK's raw message (it may quote URLs with SAS).
 import type { HttpResponseInit, InvocationContext } from "@azure/functions";
 import { classifyError } from "../probes/classifyError.js";
+import type { FailureSignature } from "../shared/failureSignature.js";
 import { problem } from "./problem.js";
 
-export function serviceProblem(resource: string, error: unknown, context: InvocationContext): HttpResponseInit {
-  const classified = classifyError(error);
+export function serviceProblem(
+  resource: string,
+  error: unknown,
+  context: InvocationContext,
+  signatures: readonly FailureSignature[] = [],
+): HttpResponseInit {
+  const classified = classifyError(error, "resource", signatures);
   context.warn(
     `${resource} call failed: ${classified.category}${classified.status ? ` ${classified.status}` : ""}${classified.code ? ` ${classified.code}` : ""}: ${classified.message}`,
   );

@@ -2,12 +2,13 @@
 // 24 hours and would hide an endpoint outage. Same protocol as MSAL uses (App Service 2019-08-01 with
 // X-IDENTITY-HEADER, or IMDS 2018-02-01 with Metadata: true). The header value is a secret: it is sent,
 // never logged or echoed, and the response's token is read for its expiry only.
-import { createDefaultHttpClient, createHttpHeaders, createPipelineRequest, RestError } from "@azure/core-rest-pipeline";
+import { createDefaultHttpClient, createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
 import type { IdentityEndpointSetting } from "../config.js";
+import { rejectToken } from "./tokenCheck.js";
 
 export interface IdentityEndpointCheckResult {
   readonly status: number;
-  readonly expiresOn: Date | undefined;
+  readonly expiresOn: Date;
 }
 
 /** The raw check's place in the report: `identity:endpoint`. */
@@ -45,32 +46,60 @@ export async function callIdentityEndpoint(
     allowInsecureConnection: url.protocol === "http:",
   });
   const response = await httpClient.sendRequest(request);
-  let body: Record<string, unknown> = {};
+  const contentType = response.headers.get("content-type");
+  const retryAfter = Number(response.headers.get("retry-after"));
+  const fault = (message: string, status: number, code: string | undefined): IdentityEndpointError =>
+    new IdentityEndpointError(message, {
+      status,
+      ...(code ? { code } : {}),
+      ...(contentType ? { contentType } : {}),
+      ...(Number.isInteger(retryAfter) && retryAfter >= 0 ? { retryAfterSeconds: retryAfter } : {}),
+    });
+  let body: Record<string, unknown> | undefined;
   try {
     const parsed: unknown = JSON.parse(response.bodyAsText ?? "");
     if (typeof parsed === "object" && parsed !== null) body = parsed as Record<string, unknown>;
   } catch {
-    if (response.status === 200) {
-      throw new RestError("The managed identity endpoint answered 200 with a body that is not JSON.", {
-        statusCode: 502,
-        code: "MalformedResponse",
-      });
-    }
+    body = undefined;
   }
   if (response.status !== 200) {
-    // App Service: { statusCode, message }; IMDS: { error, error_description }.
-    const message = [body.message, body.error_description, body.error].find((value) => typeof value === "string") as string | undefined;
-    throw new RestError(`The managed identity endpoint answered ${response.status}: ${(message ?? "no description").slice(0, 300)}`, {
-      statusCode: response.status,
-      code: typeof body.error === "string" ? body.error : "IdentityEndpointError",
-    });
+    // App Service: { statusCode, message }; IMDS: { error, error_description }; anything else: its text.
+    const said =
+      [body?.message, body?.error_description, typeof body?.error === "string" ? body.error : undefined].find(
+        (value): value is string => typeof value === "string",
+      ) ?? (response.bodyAsText ?? "").slice(0, 300);
+    throw fault(
+      `The managed identity endpoint answered ${response.status}${said ? `: ${said.slice(0, 300)}` : " with no body"}`,
+      response.status,
+      typeof body?.error === "string" ? body.error : undefined,
+    );
   }
-  if (typeof body.access_token !== "string" || (typeof body.expires_on !== "string" && typeof body.expires_on !== "number")) {
-    throw new RestError("The managed identity endpoint answered 200 without access_token and expires_on.", {
-      statusCode: 502,
-      code: "MalformedResponse",
-    });
+  const token = body?.access_token;
+  const expiresOnSeconds = Number(body?.expires_on);
+  if (typeof token !== "string" || !Number.isFinite(expiresOnSeconds)) {
+    throw fault(
+      `The managed identity endpoint answered 200 with something that is not a token response (${contentType ?? "no content type"}).`,
+      200,
+      undefined,
+    );
   }
-  const expiresOnSeconds = Number(body.expires_on);
-  return { status: response.status, expiresOn: Number.isFinite(expiresOnSeconds) ? new Date(expiresOnSeconds * 1000) : undefined };
+  const rejection = rejectToken({ token, expiresOnTimestamp: expiresOnSeconds * 1000 }, options.resource, Date.now());
+  if (rejection) throw rejection;
+  return { status: response.status, expiresOn: new Date(expiresOnSeconds * 1000) };
+}
+
+/** What the identity endpoint answered instead of a token: its status, its words, and what kind of body. */
+export class IdentityEndpointError extends Error {
+  override readonly name = "IdentityEndpointError";
+  readonly status: number;
+  readonly code: string | undefined;
+  readonly contentType: string | undefined;
+  readonly retryAfterSeconds: number | undefined;
+  constructor(message: string, details: { status: number; code?: string; contentType?: string; retryAfterSeconds?: number }) {
+    super(message);
+    this.status = details.status;
+    this.code = details.code;
+    this.contentType = details.contentType;
+    this.retryAfterSeconds = details.retryAfterSeconds;
+  }
 }

@@ -1,18 +1,17 @@
 // Turns one check's run into its report entry: what was checked, for whom, when and how long it took,
 // and for a failure its category, output and remediation; the warn rules decide pass or warn.
 import type { ConfigProblem } from "../config.js";
-import { sameResource, type Audience } from "../identity/audienceCatalog.js";
+import type { Audience } from "../identity/audienceCatalog.js";
 import type { IdentityEndpointCheckResult } from "../identity/identityEndpointCheck.js";
 import type { TokenProbeResult } from "../identity/tokenProbe.js";
-import type { ProbedResource } from "../resources/resourceDefinition.js";
+import type { AccessTarget, ResourceDefinition } from "../resources/resourceDefinition.js";
 import type { CheckEntry } from "../shared/healthReport.js";
-import { classifyCheckFailure, type ClassifiedError, type FailureSource } from "./classifyError.js";
+import { classifyCheckFailure, type ClassifiedError } from "./classifyError.js";
 import type { CheckRun } from "./probeEngine.js";
 import { remediationFor, type RemediationContext } from "./remediation.js";
-import { expiryNote, propagationNote, slowNote } from "./warnRules.js";
+import { expiryNote, forbiddenNote, slowNote } from "./warnRules.js";
 
 type Measured = Pick<CheckEntry, "componentId" | "componentType" | "identity" | "observedValue" | "observedUnit" | "time">;
-type Failed = Extract<CheckRun<unknown>, { kind: "failure" }>;
 
 /** Who the entry is for, and what the remediation may name about them. */
 export interface EntryIdentity {
@@ -44,18 +43,12 @@ function passOrWarn(notes: readonly (string | undefined)[]): Pick<CheckEntry, "s
   return present.length > 0 ? { status: "warn", note: present.join("; ") } : { status: "pass" };
 }
 
-function withRemediation(context: RemediationContext): { remediation?: string } {
-  const remediation = remediationFor(context);
-  return remediation ? { remediation } : {};
+/** What the service said, as output: status and code, else its message. */
+function outputOf(classified: ClassifiedError): string {
+  return [classified.status, classified.code].filter((part) => part !== undefined).join(" ") || classified.message;
 }
 
-/** The failure's category, and what the service said (status and code, else its message) as output. */
-function failureFields(classified: ClassifiedError): Pick<CheckEntry, "errorCategory" | "output"> {
-  const output = [classified.status, classified.code].filter((part) => part !== undefined).join(" ") || classified.message;
-  return { errorCategory: classified.category, ...(output ? { output } : {}) };
-}
-
-function remediationBase(context: EntryContext): Pick<RemediationContext, "identityName" | "clientId" | "objectId" | "timeoutMs"> {
+function baseContext(context: EntryContext): Pick<RemediationContext, "identityName" | "clientId" | "objectId" | "timeoutMs"> {
   return {
     identityName: context.identity.name,
     clientId: context.identity.clientId,
@@ -64,36 +57,25 @@ function remediationBase(context: EntryContext): Pick<RemediationContext, "ident
   };
 }
 
-function failedEntry(
-  common: Measured,
-  run: Failed,
-  source: FailureSource,
-  remediation: Omit<RemediationContext, "category" | "status">,
-): CheckEntry {
-  const classified = classifyCheckFailure(run, source);
+function failedEntry(common: Measured, classified: ClassifiedError, remediation: RemediationContext): CheckEntry {
   return {
     ...common,
     status: "fail",
-    ...failureFields(classified),
-    ...withRemediation({ ...remediation, category: classified.category, ...(classified.status ? { status: classified.status } : {}) }),
+    errorCategory: classified.category,
+    output: outputOf(classified),
+    remediation: remediationFor(classified, remediation),
   };
 }
 
 export function tokenEntry(run: CheckRun<TokenProbeResult>, audience: Audience, context: EntryContext): CheckEntry {
   const common = measured(run, audience.resource, "audience", context.identity.name);
-  const base = { ...remediationBase(context), kind: "token" as const, audience: audience.resource };
-  if (run.kind === "failure") return failedEntry(common, run, "identity", { ...base, objectId: undefined });
-  // A token for another audience is useless to the resource (it answers 401): catch it here, by name.
-  const audienceClaim = run.value.claims?.audience;
-  if (audienceClaim !== undefined && !sameResource(audienceClaim, audience.resource)) {
-    return {
-      ...common,
-      status: "fail",
-      errorCategory: "audience-invalid",
-      output: `token audience ${audienceClaim.replace(/\/+$/, "")}`,
-      tokenSource: run.value.tokenSource,
-      ...withRemediation({ ...base, category: "audience-invalid", objectId: run.value.claims?.objectId }),
-    };
+  if (run.kind === "failure") {
+    return failedEntry(common, classifyCheckFailure(run, "identity"), {
+      ...baseContext(context),
+      kind: "token",
+      audience: audience.resource,
+      objectId: undefined,
+    });
   }
   return {
     ...common,
@@ -103,42 +85,69 @@ export function tokenEntry(run: CheckRun<TokenProbeResult>, audience: Audience, 
   };
 }
 
+export interface AccessOutcome {
+  readonly classified: ClassifiedError | undefined;
+  /** When this identity was first seen refused by this resource, for a 403 that may still be propagating. */
+  readonly forbiddenSince: number | undefined;
+  /** The same identity's token check for the resource's audience: an access check without a token shares its cause. */
+  readonly tokenEntry: CheckEntry | undefined;
+}
+
 export function accessEntry(
   run: CheckRun<void>,
-  resource: ProbedResource,
-  target: { readonly componentId: string; readonly endpoint: string; readonly scope: string | undefined },
-  context: EntryContext & { readonly firstTokenAt: number | undefined },
+  definition: ResourceDefinition,
+  target: AccessTarget,
+  outcome: AccessOutcome,
+  context: EntryContext,
 ): CheckEntry {
   const common = measured(run, target.componentId, "datastore", context.identity.name);
-  if (run.kind === "success") return { ...common, ...passOrWarn([slowNote(run.durationMs, context.timeoutMs)]) };
-  const { definition } = resource;
-  const entry = failedEntry(common, run, "resource", {
-    ...remediationBase(context),
-    kind: "access",
+  const { classified } = outcome;
+  if (run.kind === "success" || !classified) return { ...common, ...passOrWarn([slowNote(run.durationMs, context.timeoutMs)]) };
+  // No token, no access check: the token check of the same identity says why, in the same words.
+  if (classified.origin === "identity" && outcome.tokenEntry?.status === "fail") {
+    const { errorCategory, output, remediation } = outcome.tokenEntry;
+    return {
+      ...common,
+      status: "fail",
+      ...(errorCategory ? { errorCategory } : {}),
+      ...(output ? { output } : {}),
+      ...(remediation ? { remediation } : {}),
+      note: `no token for ${definition.audience}: see ${definition.component}:token`,
+    };
+  }
+  const entry = failedEntry(common, classified, {
+    ...baseContext(context),
+    kind: classified.origin === "identity" ? "token" : "access",
+    audience: definition.audience,
     resource: {
       displayName: definition.displayName,
       roleName: definition.dataRole.name,
       scope: target.scope,
       endpoint: target.endpoint,
       scopeSetting: definition.scopeSetting,
+      endpointSetting: definition.endpointSetting,
     },
   });
-  const note = entry.errorCategory ? propagationNote(entry.errorCategory, context.firstTokenAt, context.now) : undefined;
-  return note ? { ...entry, status: "warn", note } : entry;
+  if (outcome.forbiddenSince === undefined) return entry;
+  const note = forbiddenNote(outcome.forbiddenSince, context.now);
+  return { ...entry, status: note.isLikelyPropagating ? "warn" : "fail", note: note.text };
 }
 
 export function endpointEntry(run: CheckRun<IdentityEndpointCheckResult>, componentId: string, context: EntryContext): CheckEntry {
   const common = measured(run, componentId, "system", context.identity.name);
   if (run.kind === "success") return { ...common, ...passOrWarn([slowNote(run.durationMs, context.timeoutMs)]) };
-  return failedEntry(common, run, "identity", { ...remediationBase(context), objectId: undefined, kind: "endpoint" });
+  return failedEntry(common, classifyCheckFailure(run, "identity"), { ...baseContext(context), objectId: undefined, kind: "endpoint" });
 }
 
 /** An access check that did not run: the resource is not configured (`skipped`) or configured wrongly. */
-export function unconfiguredEntry(resource: ProbedResource, identityName: string, time: string): CheckEntry {
-  const { access, definition } = resource;
+export function unconfiguredEntry(
+  definition: ResourceDefinition,
+  problems: readonly ConfigProblem[] | undefined,
+  identityName: string,
+  time: string,
+): CheckEntry {
   const common = { componentId: definition.component, componentType: "datastore", identity: identityName, time } as const;
-  if (access.state === "unset") return { ...common, status: "skipped", output: `${access.setting} is not set` };
-  const problems = access.state === "misconfigured" ? access.problems : [];
+  if (problems === undefined) return { ...common, status: "skipped", output: `${definition.endpointSetting} is not set` };
   const settingsNamed = problems.map((problem) => problem.setting).join(", ");
   return {
     ...common,
@@ -150,7 +159,7 @@ export function unconfiguredEntry(resource: ProbedResource, identityName: string
 }
 
 /** Malformed settings that belong to no resource. */
-export function settingsEntries(problems: readonly ConfigProblem[], time: string, timeoutMs: number): CheckEntry[] {
+export function settingsEntries(problems: readonly ConfigProblem[], time: string): CheckEntry[] {
   return problems.map((problem) => ({
     componentId: problem.setting,
     componentType: "system",
@@ -158,14 +167,6 @@ export function settingsEntries(problems: readonly ConfigProblem[], time: string
     time,
     errorCategory: "misconfigured",
     output: problem.message,
-    ...withRemediation({
-      category: "misconfigured",
-      kind: "access",
-      identityName: "app",
-      clientId: undefined,
-      objectId: undefined,
-      timeoutMs,
-      setting: problem.setting,
-    }),
+    remediation: `Correct the app setting ${problem.setting} (see the README's configuration table).`,
   }));
 }

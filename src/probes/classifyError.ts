@@ -1,14 +1,12 @@
-// One pure function from whatever a check threw to an error category (DESIGN §3.1). It reads status
-// codes and error codes first and falls back to messages only where the SDK gives nothing better:
-// ManagedIdentityCredential wraps every failure in CredentialUnavailableError, with MSAL's error (and its
-// HTTP status) as the cause and the endpoint's own words in the message.
+// The one classifier (DESIGN §3.1): from whatever a check threw to a category, through the failure-signature
+// table first (what Azure, the SDK and the platform are known to say, each row with its source) and status
+// classes second. ManagedIdentityCredential (@azure/identity 4.14) wraps every failure in
+// CredentialUnavailableError, with MSAL's error as the cause: the HTTP status is the cause's `status`, the
+// endpoint's `error` its `errorCode`, and the endpoint's own words sit in the message after "Description:".
+import type { FailureEvidence, FailureOrigin, FailureSignature } from "../shared/failureSignature.js";
+import { matchesSignature } from "../shared/failureSignature.js";
 import type { ErrorCategory } from "../shared/healthReport.js";
-
-/**
- * Whose failure it is: a token request (the identity endpoint, where nothing listening means there is no
- * managed identity here) or a call to a resource (where it means the resource is unreachable).
- */
-export type FailureSource = "identity" | "resource";
+import { identitySignatures, transportSignatures } from "./failureSignatures.js";
 
 export interface ClassifiedError {
   readonly category: ErrorCategory;
@@ -16,26 +14,12 @@ export interface ClassifiedError {
   readonly code?: string;
   /** A short description safe to show: the SDK's message with anything token-like removed. */
   readonly message: string;
+  /** The row of the signature table that matched, if one did. */
+  readonly signature?: FailureSignature;
+  /** Whose failure it turned out to be: a resource call that failed getting its token is an identity failure. */
+  readonly origin: FailureOrigin;
+  readonly evidence: FailureEvidence;
 }
-
-const networkCodes = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EPIPE",
-  "ETIMEDOUT",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_SOCKET",
-  "CERT_HAS_EXPIRED",
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
-  "REQUEST_SEND_ERROR",
-]);
 
 interface ErrorLike {
   readonly name?: unknown;
@@ -44,8 +28,12 @@ interface ErrorLike {
   readonly statusCode?: unknown;
   readonly status?: unknown;
   readonly errorCode?: unknown;
+  readonly errorMessage?: unknown;
   readonly cause?: unknown;
   readonly details?: unknown;
+  readonly response?: unknown;
+  readonly contentType?: unknown;
+  readonly retryAfterSeconds?: unknown;
 }
 
 function asErrorLike(value: unknown): ErrorLike | undefined {
@@ -92,70 +80,143 @@ export function redact(message: string): string {
 
 /** MSAL's rendering of a managed identity endpoint's error, reduced to the endpoint's own words. */
 function describeMessage(message: string): string {
-  const description = /Description:\s*(.*?)\s*-\s*Correlation ID/.exec(message)?.[1];
+  const description = /Description:\s*(.*?)\s*-\s*Correlation ID/s.exec(message)?.[1];
   const prefix = /^([A-Za-z]+Credential):/.exec(message)?.[1];
-  if (description && !/Not Available/.test(description)) return redact(prefix ? `${prefix}: ${description}` : description);
+  if (description && !/Not Available/.test(description)) {
+    const firstLine = description.split("\n")[0] ?? description;
+    return redact(prefix ? `${prefix}: ${firstLine}` : firstLine);
+  }
   return redact(message.split("\n")[0] ?? message);
 }
 
-export function classifyError(error: unknown, source: FailureSource = "resource"): ClassifiedError {
+/** A response header from a core-rest-pipeline RestError. */
+function responseHeader(link: ErrorLike, name: string): string | undefined {
+  const response = asErrorLike(link.response) as { headers?: { get?: (name: string) => string | undefined } } | undefined;
+  const value = response?.headers?.get?.(name);
+  return typeof value === "string" && value.length > 0 ? value : undefined;
+}
+
+/** Storage's AuthenticationErrorDetail, from the parsed error body the Storage SDK puts in `details`. */
+function authenticationDetail(links: readonly ErrorLike[]): string | undefined {
+  for (const link of links) {
+    const details = asErrorLike(link.details) as Record<string, unknown> | undefined;
+    const detail = details?.authenticationErrorDetail ?? details?.AuthenticationErrorDetail;
+    if (typeof detail === "string" && detail.length > 0) return detail;
+  }
+  return undefined;
+}
+
+/** The content type of a non-token 200, from the headers @azure/identity quotes in its message. */
+function quotedContentType(allText: string): string | undefined {
+  const headers = /Headers: (\{.*?\})(?: - Correlation ID|$)/s.exec(allText)?.[1];
+  if (!headers) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(headers);
+    const value = typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>)["content-type"] : undefined;
+    return typeof value === "string" ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function retryAfter(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (/^\d{1,6}$/.test(value.trim())) return Number(value.trim());
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? Math.max(0, Math.ceil((at - Date.now()) / 1000)) : undefined;
+}
+
+/** Credentials throw these when they cannot get a token; a resource call that throws one never reached the resource. */
+function isCredentialError(links: readonly ErrorLike[]): boolean {
+  return links.some((link) => /Credential|AuthenticationError|AuthenticationRequiredError|TokenRejectedError/.test(text(link.name) ?? ""));
+}
+
+/** What the error says, read the same way whoever threw it. */
+export function readEvidence(error: unknown, origin: FailureOrigin): FailureEvidence {
   const links = chain(error);
-  const top = links[0];
-  const name = text(top?.name) ?? "Error";
-  const topMessage = text(top?.message) ?? (typeof error === "string" ? error : "unknown error");
-  const allMessages = links.map((link) => text(link.message) ?? "").join("\n");
-  const status = links.map((link) => numberOf(link.statusCode) ?? numberOf(link.status)).find((value) => value !== undefined);
-  const code = links
-    .map((link) => text(link.code) ?? text(link.errorCode))
-    .find((value) => value !== undefined && value !== "" && !/^\d+$/.test(value));
-  const message = describeMessage(topMessage);
-  const result = (category: ErrorCategory): ClassifiedError => ({
-    category: source === "identity" && category === "network" ? "identity-unavailable" : category,
+  const allText = links
+    .flatMap((link) => [text(link.message), text(link.errorMessage)])
+    .filter((part): part is string => part !== undefined)
+    .join("\n");
+  const status =
+    links.map((link) => numberOf(link.statusCode) ?? numberOf(link.status)).find((value) => value !== undefined) ??
+    numberOf(Number(/Http status code: (\d{3})/.exec(allText)?.[1]));
+  const code = links.map((link) => text(link.code) ?? text(link.errorCode)).find((value) => value !== undefined && !/^\d+$/.test(value));
+  const detail = authenticationDetail(links);
+  const contentType =
+    links.map((link) => text(link.contentType) ?? responseHeader(link, "content-type")).find((value) => value !== undefined) ??
+    quotedContentType(allText);
+  const retryAfterSeconds =
+    links.map((link) => numberOf(link.retryAfterSeconds)).find((value) => value !== undefined) ??
+    links.map((link) => retryAfter(responseHeader(link, "retry-after"))).find((value) => value !== undefined);
+  return {
+    origin,
+    text: allText,
     ...(status !== undefined ? { status } : {}),
     ...(code !== undefined ? { code } : {}),
-    message,
-  });
+    ...(detail !== undefined ? { detail } : {}),
+    ...(contentType !== undefined ? { contentType } : {}),
+    ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+  };
+}
 
-  if (links.some((link) => link.name === "AbortError" || link.name === "TimeoutError")) return result("timeout");
-
-  // The identity endpoint's verdicts, recognised by its own words (App Service and IMDS).
-  if (
-    /No User Assigned or Delegated Managed Identity found|No MSI found for specified|Identity not found|user[- ]assigned identity.*not (found|assigned)/i.test(
-      allMessages,
-    )
-  ) {
-    return result("identity-not-found");
+/** No row matched: the status class decides, as the HTTP semantics say. */
+export function fallbackCategory(evidence: FailureEvidence, fromCredential: boolean): ErrorCategory {
+  const { status, origin } = evidence;
+  if (origin === "identity") {
+    if (status !== undefined && (status >= 500 || status === 429 || status === 408)) return "endpoint-error";
+    if (status !== undefined) return "unknown";
+    // No HTTP answer at all and a credential saying so: there is no managed identity endpoint here.
+    return fromCredential ? "identity-unavailable" : "unknown";
   }
-  if (/AADSTS500011|invalid_resource|invalid_scope|resource principal named .* was not found/i.test(allMessages))
-    return result("audience-invalid");
+  if (status === 401) return "unauthorized";
+  if (status === 403) return "forbidden";
+  if (status !== undefined && (status >= 500 || status === 429 || status === 408)) return "endpoint-error";
+  if (/fetch failed/i.test(evidence.text)) return "network";
+  return "unknown";
+}
 
-  const isCredentialError = /Credential|AuthenticationError|AggregateAuthenticationError/.test(name);
-  if (isCredentialError) {
-    if (status !== undefined && (status >= 500 || status === 429)) return result("endpoint-error");
-    if (/invalid_json|Unexpected token|JSON|malformed|parse/i.test(allMessages) && !/network/i.test(allMessages))
-      return result("endpoint-error");
-    if (status === 401 || status === 403) return result("endpoint-error");
-    // Unreachable endpoint, identity not enabled, no managed identity on this host at all.
-    return result("identity-unavailable");
-  }
+/**
+ * Classifies what a check or a service call threw. `origin` says what was called; `signatures` are the
+ * called resource's own rows, consulted before the shared ones.
+ */
+export function classifyError(
+  error: unknown,
+  origin: FailureOrigin = "resource",
+  signatures: readonly FailureSignature[] = [],
+): ClassifiedError {
+  const links = chain(error);
+  const top = links[0];
+  const topMessage = text(top?.message) ?? (typeof error === "string" ? error : "unknown error");
+  // A resource call whose token request failed never reached the resource: it is the identity's failure,
+  // classified exactly as the token check of the same identity is.
+  const effectiveOrigin: FailureOrigin = origin === "resource" && isCredentialError(links) ? "identity" : origin;
+  const evidence = readEvidence(error, effectiveOrigin);
+  const common = {
+    origin: effectiveOrigin,
+    evidence,
+    message: describeMessage(topMessage),
+    ...(evidence.status !== undefined ? { status: evidence.status } : {}),
+    ...(evidence.code !== undefined ? { code: evidence.code } : {}),
+  };
+  if (links.some((link) => link.name === "AbortError" || link.name === "TimeoutError")) return { ...common, category: "timeout" };
+  const signature = matchingSignature(evidence, signatures);
+  if (signature) return { ...common, category: signature.category, signature };
+  return { ...common, category: fallbackCategory(evidence, isCredentialError(links)) };
+}
 
-  // Storage answers a token it cannot authenticate (wrong audience, expired, foreign tenant) with 403
-  // AuthenticationFailed: an authentication failure, not a missing role.
-  if (status === 401 || (code !== undefined && /^(AuthenticationFailed|InvalidAuthenticationInfo)$/.test(code)))
-    return result("unauthorized");
-  if (status === 403) return result("forbidden");
-  if (status !== undefined && (status >= 500 || status === 429)) return result("endpoint-error");
-  if (code !== undefined && networkCodes.has(code)) return result("network");
-  if (links.some((link) => link.name === "TypeError" && /fetch failed/i.test(text(link.message) ?? ""))) return result("network");
-  return result("unknown");
+/** The first row that describes what was seen: the resource's own rows, then the shared ones of its origin. */
+export function matchingSignature(evidence: FailureEvidence, signatures: readonly FailureSignature[] = []): FailureSignature | undefined {
+  const rows = evidence.origin === "resource" ? [...signatures, ...transportSignatures] : identitySignatures;
+  return rows.find((row) => matchesSignature(row, evidence));
 }
 
 /** A failed check: no answer within its deadline is `timeout`, whatever the callee threw when it was aborted. */
 export function classifyCheckFailure(
   failure: { readonly error: unknown; readonly timedOut: boolean },
-  source: FailureSource,
+  origin: FailureOrigin,
+  signatures: readonly FailureSignature[] = [],
 ): ClassifiedError {
-  return failure.timedOut
-    ? { category: "timeout", message: "No answer within the check's deadline." }
-    : classifyError(failure.error, source);
+  if (!failure.timedOut) return classifyError(failure.error, origin, signatures);
+  return { category: "timeout", origin, message: "No answer within the check's deadline.", evidence: { origin, text: "" } };
 }

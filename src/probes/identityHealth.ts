@@ -7,9 +7,14 @@ import { callIdentityEndpoint, describeIdentityEndpoint, identityEndpointCompone
 import type { ProbedIdentity } from "../identity/sharedCredential.js";
 import { createTokenProber, type TokenProber } from "../identity/tokenProbe.js";
 import type { ProbedResource } from "../resources/resourceDefinition.js";
+import type { ProbeHistory } from "../services/blob/probeHistory.js";
 import { formatCheckKey, type CheckEntry, type CheckKey, type HealthReport } from "../shared/healthReport.js";
 import { createSharedInFlight, type AbortSignalLike } from "../shared/sharedInFlight.js";
 import { accessEntry, endpointEntry, settingsEntries, tokenEntry, unconfiguredEntry, type EntryContext } from "./checkEntries.js";
+import { classifyCheckFailure } from "./classifyError.js";
+import { createForbiddenStreaks, streakKey, type ForbiddenKey } from "./forbiddenStreaks.js";
+import { mayBePropagating } from "./remediation.js";
+import { singleAudienceNote } from "./warnRules.js";
 import { createObservedIdentities } from "./observedIdentities.js";
 import { runChecks, type Check } from "./probeEngine.js";
 import { overallStatus } from "./reportSummary.js";
@@ -23,6 +28,8 @@ export interface IdentityHealthOptions {
   /** Every audience to ask a token for, resources' first. */
   readonly audiences: readonly Audience[];
   readonly resources: readonly ProbedResource[];
+  /** The probe history, where a 403 seen before this process started is remembered. */
+  readonly history?: ProbeHistory;
   readonly tokenProber?: TokenProber;
   readonly identityEndpointCall?: typeof callIdentityEndpoint;
   readonly clock?: () => number;
@@ -60,6 +67,7 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
   };
   const reportsInFlight = createSharedInFlight<HealthReport>();
   const observed = createObservedIdentities();
+  const forbiddenStreaks = createForbiddenStreaks(options.history);
   const configuredResources = resources.flatMap((resource) =>
     resource.access.state === "configured" ? [{ resource, access: resource.access.value }] : [],
   );
@@ -144,37 +152,77 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
     });
 
     // Token results first: access remediation names the principal that a token told us about.
+    const tokenEntries = new Map<string, CheckEntry>();
     tokenChecks.forEach((planned, index) => {
       const run = tokenRuns[index];
       if (!run) return;
       if (run.kind === "success") observed.recordToken(planned.identity.selector, run.value.claims, run.startedAt);
-      add(planned.key, tokenEntry(run, planned.audience, contextFor(planned.identity)));
+      tokenEntries.set(
+        `${planned.identity.selector.name}\n${planned.audience.component}`,
+        tokenEntry(run, planned.audience, contextFor(planned.identity)),
+      );
     });
     for (const identity of identities) {
-      for (const resource of resources) {
-        if (resource.access.state === "configured") continue;
-        add(
-          { component: resource.definition.component, measurement: "access" },
-          unconfiguredEntry(resource, identity.selector.name, startedAt),
-        );
+      const own = tokenChecks.filter((planned) => planned.identity === identity);
+      const failing = own.filter(
+        (planned) => tokenEntries.get(`${identity.selector.name}\n${planned.audience.component}`)?.status === "fail",
+      );
+      for (const planned of own) {
+        const entry = tokenEntries.get(`${identity.selector.name}\n${planned.audience.component}`);
+        if (!entry) continue;
+        const isSingle = entry.status === "fail" && failing.length < own.length && isAudienceSpecific(entry);
+        add(planned.key, isSingle ? { ...entry, note: singleAudienceNote } : entry);
       }
     }
+
+    // 403s that may still be propagating: since when has each been seen (here or in the history)?
+    const accessFailures = accessChecks.map((planned, index) => {
+      const run = accessRuns[index];
+      return run?.kind === "failure" ? classifyCheckFailure(run, "resource", planned.resource.definition.failureSignatures) : undefined;
+    });
+    const refusals: ForbiddenKey[] = [];
+    accessChecks.forEach((planned, index) => {
+      const key = { identity: planned.identity.selector.name, component: planned.resource.definition.component };
+      const classified = accessFailures[index];
+      if (classified && mayBePropagating(classified)) refusals.push(key);
+      else forbiddenStreaks.end(key);
+    });
+    const refusedSince = refusals.length > 0 ? await forbiddenStreaks.since(refusals, now, { abortSignal }) : new Map<string, number>();
+
     accessChecks.forEach((planned, index) => {
       const run = accessRuns[index];
       if (!run) return;
+      const { definition } = planned.resource;
+      const identityName = planned.identity.selector.name;
       add(
         planned.key,
-        accessEntry(run, planned.resource, planned.access, {
-          ...contextFor(planned.identity),
-          firstTokenAt: observed.firstTokenAt(planned.identity.selector.name),
-        }),
+        accessEntry(
+          run,
+          definition,
+          planned.access,
+          {
+            classified: accessFailures[index],
+            forbiddenSince: refusedSince.get(streakKey({ identity: identityName, component: definition.component })),
+            tokenEntry: tokenEntries.get(`${identityName}\n${definition.component}`),
+          },
+          contextFor(planned.identity),
+        ),
       );
     });
+    for (const identity of identities) {
+      for (const { definition, access } of resources) {
+        if (access.state === "configured") continue;
+        add(
+          { component: definition.component, measurement: "access" },
+          unconfiguredEntry(definition, access.state === "misconfigured" ? access.problems : undefined, identity.selector.name, startedAt),
+        );
+      }
+    }
     endpointChecks.forEach((planned, index) => {
       const run = endpointRuns[index];
       if (run) add(planned.key, endpointEntry(run, describeIdentityEndpoint(settings.identityEndpoint), contextFor(planned.identity)));
     });
-    for (const entry of settingsEntries(settings.generalProblems, startedAt, settings.timeoutMs)) add(settingsKey, entry);
+    for (const entry of settingsEntries(settings.generalProblems, startedAt)) add(settingsKey, entry);
 
     const checks: Record<string, CheckEntry[]> = {};
     for (const key of keyOrder) {
@@ -210,6 +258,11 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
       );
     },
   };
+}
+
+/** Failures that can be one audience's own: the endpoint's error or one nobody recognises, not "no identity here". */
+function isAudienceSpecific(entry: CheckEntry): boolean {
+  return entry.errorCategory === "endpoint-error" || entry.errorCategory === "unknown";
 }
 
 /** One entry per identity, in the order the identities are configured. */

@@ -1,10 +1,11 @@
-// What to do about a failed check, in the words of the Azure docs: which role, for which principal, on
-// which scope, with the command that grants it.
+// What to do about a failed check: the matched signature's template, or the category's when no row matched,
+// filled in with what the report knows — which identity, which role on which scope (with the command that
+// grants it), which setting. Every category has a template, `unknown` included.
 import type { ErrorCategory } from "../shared/healthReport.js";
+import type { ClassifiedError } from "./classifyError.js";
 
 export interface RemediationContext {
-  readonly category: ErrorCategory;
-  readonly kind: "token" | "access" | "endpoint";
+  readonly kind: "token" | "access" | "endpoint" | "settings";
   readonly identityName: string;
   readonly clientId: string | undefined;
   /** The principal's object ID, when a token told us. */
@@ -17,59 +18,116 @@ export interface RemediationContext {
     readonly scope: string | undefined;
     readonly endpoint: string;
     readonly scopeSetting: string;
+    readonly endpointSetting: string;
   };
-  readonly status?: number;
   readonly timeoutMs: number;
   readonly setting?: string;
 }
 
+/** Microsoft: role assignments can take up to 10 minutes to apply (30 in older guidance); the design waits 30. */
 export const propagationNote = "New role assignments can take up to 30 minutes to apply.";
 
-function whichIdentity(context: RemediationContext): string {
+const roleAssignment =
+  "Assign '{role}' to principal {principal} ({identity}) on {scope} " +
+  '(az role assignment create --assignee-object-id {principal} --assignee-principal-type ServicePrincipal --role "{role}" --scope {scope}).';
+
+/** The template of each category, for failures no signature row describes. */
+type CategoryTemplates = { readonly default: string } & Partial<Readonly<Record<RemediationContext["kind"], string>>>;
+
+export const categoryRemediation: Readonly<Record<ErrorCategory, CategoryTemplates>> = {
+  forbidden: { default: `{resource} refused {identity} (403): it lacks a role that allows this. ${roleAssignment} ${propagationNote}` },
+  unauthorized: {
+    default:
+      "{resource} rejected the token ({status}): check that the token's audience is {audience}, that the identity's tenant is the resource's tenant, " +
+      "and that the clock of this machine is right.",
+  },
+  "identity-unavailable": {
+    default:
+      "No managed identity is available for {identity}: enable the system-assigned identity (az functionapp identity assign) or attach a user-assigned " +
+      "identity and set AZURE_CLIENT_ID. Outside Azure there is no identity endpoint: run npm start for the local one.",
+  },
+  "identity-not-found": {
+    default:
+      "{identity} is not assigned to this app: assign it (az functionapp identity assign --identities <identity resource ID>) or correct AZURE_CLIENT_ID / IDENTITY_PROBE_IDENTITIES.",
+  },
+  "endpoint-error": {
+    default:
+      "The managed identity endpoint answered {status}: a platform problem. {retry} If it persists, restart the app and check Azure status.",
+    access:
+      "{resource} answered {status}: a service-side problem or throttling. {retry} If it persists, check Azure status for {endpoint}.",
+  },
+  timeout: {
+    default:
+      "No answer from the managed identity endpoint within {timeoutMs} ms: it is hung or updating. Raise IDENTITY_PROBE_TIMEOUT_MS only if it answers slowly but surely.",
+    access:
+      "No answer from {endpoint} within {timeoutMs} ms: check network rules (private endpoints, firewall, DNS), or raise IDENTITY_PROBE_TIMEOUT_MS.",
+  },
+  "audience-invalid": {
+    default: "Microsoft Entra ID does not know the audience {audience} in this tenant: correct IDENTITY_PROBE_AUDIENCES.",
+  },
+  network: {
+    default: "Could not reach {endpoint} ({code}): check {endpointSetting}, DNS, TLS trust and firewall or private endpoint rules.",
+  },
+  misconfigured: { default: "Correct the app setting {setting} (see the README's configuration table)." },
+  unknown: {
+    default:
+      "identity-probe does not recognise this failure ({status} {code}). The output shows what was answered; the app's logs have the whole error. " +
+      "Check the managed identity endpoint's health and this identity's configuration.",
+    access:
+      "identity-probe does not recognise this answer from {resource} ({status} {code}). The output shows what was answered; the app's logs have the whole " +
+      "error. Check {endpoint}'s health and {identity}'s role assignments on {scope}.",
+  },
+};
+
+function identityPhrase(context: RemediationContext): string {
   return context.clientId ? `the user-assigned identity ${context.clientId}` : "the app's system-assigned identity";
 }
 
-export function remediationFor(context: RemediationContext): string | undefined {
-  const { category, resource } = context;
-  switch (category) {
-    case "forbidden": {
-      if (!resource) return `The identity is not allowed to do this: grant it a role that allows it. ${propagationNote}`;
-      const principal = context.objectId ?? "<principal object ID>";
-      const scope = resource.scope ?? `<ARM ID of ${resource.displayName}: set ${resource.scopeSetting} for an exact hint>`;
-      return (
-        `Assign '${resource.roleName}' to principal ${principal} (${whichIdentity(context)}) on ${scope} ` +
-        `(az role assignment create --assignee-object-id ${principal} --assignee-principal-type ServicePrincipal --role "${resource.roleName}" --scope ${scope}). ` +
-        propagationNote
-      );
-    }
-    case "unauthorized":
-      return (
-        `${resource?.displayName ?? "The resource"} rejected the token (401): check that the token's audience is ${context.audience ?? "the resource's audience"} ` +
-        `and that the identity's tenant is the resource's tenant (a resource in another tenant never accepts it).`
-      );
-    case "identity-unavailable":
-      return context.clientId
-        ? `No managed identity endpoint answered for ${context.clientId}: attach the user-assigned identity to the app (az functionapp identity assign --identities <identity resource ID>) and make sure the app runs in Azure, or run locally with npm start.`
-        : "No managed identity is available: enable the system-assigned identity (az functionapp identity assign) or set AZURE_CLIENT_ID to a user-assigned identity attached to the app. Outside Azure there is no identity endpoint (run npm start for the local one).";
-    case "identity-not-found":
-      return `The user-assigned identity ${context.clientId ?? "<client ID>"} is not assigned to this app: assign it (az functionapp identity assign --identities <identity resource ID>) or correct AZURE_CLIENT_ID / IDENTITY_PROBE_IDENTITIES.`;
-    case "endpoint-error":
-      return context.kind === "access"
-        ? `${resource?.displayName ?? "The resource"} answered ${context.status ?? "with an error"}: a service-side or throttling problem; retry, and check Azure status for ${resource?.endpoint ?? "the endpoint"}.`
-        : `The managed identity endpoint answered ${context.status ?? "with an error"}: throttling (IMDS allows 20 requests/s and 5 at once) or a platform problem; it is retried on the next run. If it persists, restart the app and check Azure status.`;
-    case "timeout":
-      return `No answer within ${context.timeoutMs} ms from ${context.kind === "access" ? (resource?.endpoint ?? "the resource") : "the managed identity endpoint"}: check network rules (private endpoints, firewall, DNS) or raise IDENTITY_PROBE_TIMEOUT_MS.`;
-    case "audience-invalid":
-      return context.kind === "token" && context.objectId !== undefined
-        ? `The identity endpoint issued a token for another audience than ${context.audience ?? "the one asked for"}: the endpoint or a proxy in front of it is misbehaving; restart the app and report it if it persists.`
-        : `The audience ${context.audience ?? ""} is not a resource Microsoft Entra ID knows in this tenant: correct IDENTITY_PROBE_AUDIENCES.`;
-    case "network":
-      return `Could not reach ${resource?.endpoint ?? "the endpoint"}: check the endpoint setting, DNS, TLS trust and firewall / private endpoint rules.`;
-    case "misconfigured":
-      return context.setting
-        ? `Correct the app setting ${context.setting} (see the README's configuration table).`
-        : "Correct the app settings named in the output.";
-    case "unknown":
-      return undefined;
-  }
+function retryPhrase(classified: ClassifiedError): string {
+  const seconds = classified.evidence.retryAfterSeconds;
+  return seconds !== undefined
+    ? `The endpoint asked to wait ${seconds} s (Retry-After); the probe asks again after that.`
+    : "The next report asks again.";
+}
+
+/** Fills `{placeholder}`s; one that the report cannot fill is said plainly rather than left in braces. */
+export function renderRemediation(template: string, context: RemediationContext, classified: ClassifiedError): string {
+  const resource = context.resource;
+  const values: Record<string, string> = {
+    identity: identityPhrase(context),
+    clientId: context.clientId ?? "(system-assigned)",
+    principal: context.objectId ?? "<principal object ID>",
+    role: resource?.roleName ?? "a role that allows this",
+    scope:
+      resource?.scope ??
+      `<ARM ID of ${resource?.displayName ?? "the resource"}: set ${resource?.scopeSetting ?? "its resource ID setting"} for an exact hint>`,
+    scopeSetting: resource?.scopeSetting ?? "the resource ID setting",
+    endpoint: resource?.endpoint ?? "the endpoint",
+    endpointSetting: resource?.endpointSetting ?? "the endpoint setting",
+    resource: resource?.displayName ?? "The resource",
+    audience: context.audience ?? "the resource's audience",
+    status: classified.status !== undefined ? String(classified.status) : "no HTTP status",
+    code: classified.code ?? "no error code",
+    timeoutMs: String(context.timeoutMs),
+    retry: retryPhrase(classified),
+    contentType: classified.evidence.contentType ? `content type ${classified.evidence.contentType}` : "no content type",
+    setting: context.setting ?? "named in the output",
+  };
+  return template
+    .replace(/\{(\w+)\}/g, (placeholder, name: string) => values[name] ?? placeholder)
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** The remediation of a classified failure in its context. */
+export function remediationFor(classified: ClassifiedError, context: RemediationContext): string {
+  const byKind = categoryRemediation[classified.category];
+  const template = classified.signature?.remediation ?? byKind[context.kind] ?? byKind.default;
+  const text = renderRemediation(template, context, classified);
+  return mayBePropagating(classified) && !text.includes(propagationNote) ? `${text} ${propagationNote}` : text;
+}
+
+/** A 403 that a new role assignment may not have reached yet: a row that says so, or a 403 no row explains. */
+export function mayBePropagating(classified: ClassifiedError): boolean {
+  return classified.signature ? classified.signature.mayBePropagating === true : classified.category === "forbidden";
 }

@@ -29,6 +29,23 @@ export const quantum: ResourceDefinition<QuantumSettings, QuantumJobService> = {
   settingNames: ["AZURE_QUANTUM_ENDPOINT", "AZURE_QUANTUM_WORKSPACE_ID"],
   scopeSetting: "AZURE_QUANTUM_WORKSPACE_ID",
   dataRole: { name: "Quantum Workspace Data Contributor", id: "c1410b24-3e69-4857-8f86-4d0a2e603250" },
+  failureSignatures: [
+    {
+      // No public capture shows the body; the status is the spec's: every route is under the workspace, and
+      // azure-quantum-python maps 404 to ResourceNotFoundError (_client/operations error_map).
+      id: "quantum-workspace-not-found",
+      scenario: "Azure Quantum: no such workspace at this endpoint",
+      match: { origin: "resource", status: [404] },
+      category: "misconfigured",
+      remediation:
+        "{endpoint} knows no workspace {scope}: check AZURE_QUANTUM_WORKSPACE_ID, and that AZURE_QUANTUM_ENDPOINT is the workspace's region " +
+        "(https://<region>.quantum.azure.com).",
+      source:
+        "spec 2026-08-01-preview (Jobs_List under /workspaces/{workspaceName}); microsoft/azure-quantum-python _client error_map (404 ResourceNotFoundError)",
+      evidence: "documented",
+      sample: { kind: "http", status: 404, headers: {}, body: "" },
+    },
+  ],
   operations: {
     // Jobs_List (top=1) reads what submitting writes: the same data role.
     listJobs: { dataActions: [`${jobs}/read`] },
@@ -65,7 +82,7 @@ export const quantum: ResourceDefinition<QuantumSettings, QuantumJobService> = {
 
   createAccessCheck(settings) {
     const serviceFor = perCredential((credential) =>
-      createQuantumJobService({ endpoint: settings.endpoint, workspace: settings.workspace, credential }),
+      createQuantumJobService({ endpoint: settings.endpoint, workspace: settings.workspace, credential, retries: 0 }),
     );
     return (credential, abortSignal) => serviceFor(credential).checkAccess({ abortSignal });
   },

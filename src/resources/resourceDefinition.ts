@@ -5,6 +5,7 @@
 import type { TokenCredential } from "@azure/core-auth";
 import type { ResourceSettingsSpec, ResourceState } from "../config.js";
 import { mapResourceState } from "../config.js";
+import type { FailureSignature } from "../shared/failureSignature.js";
 import type { HealthReport } from "../shared/healthReport.js";
 import type { ProbeHistory } from "../services/blob/probeHistory.js";
 
@@ -52,6 +53,8 @@ export interface ResourceDefinition<S = unknown, Svc = unknown> extends Resource
   readonly accessOperation: string;
   /** The setting that holds the resource's ARM ID: named in remediation when it is not set. */
   readonly scopeSetting: string;
+  /** What the resource answers when access fails, as the service words it, each with its source. */
+  readonly failureSignatures: readonly FailureSignature[];
   accessTarget(settings: S): AccessTarget;
   /** The access check for these settings; it keeps one client per credential. */
   createAccessCheck(settings: S): AccessCheck;

@@ -7,6 +7,7 @@ import { armResourceIdSchema, httpsEndpointSchema } from "../config.js";
 import { createBlobService, createBlobServiceClient, isContainerNotFound, type BlobService } from "../services/blob/blobService.js";
 import { createProbeHistory, type ProbeHistory } from "../services/blob/probeHistory.js";
 import { perCredential, type ResourceDefinition } from "./resourceDefinition.js";
+import { storageFailures } from "./storageFailures.js";
 
 export interface StorageSettings {
   readonly endpoint: string;
@@ -36,6 +37,7 @@ export const storage: ResourceDefinition<StorageSettings, StorageService> = {
   settingNames: ["AZURE_STORAGE_BLOB_ENDPOINT", "AZURE_STORAGE_CONTAINER", "PROBE_HISTORY_CONTAINER", "AZURE_STORAGE_ACCOUNT_ID"],
   scopeSetting: "AZURE_STORAGE_ACCOUNT_ID",
   dataRole: { name: "Storage Blob Data Contributor", id: "ba92f5b4-2d11-453d-a403-e96b0029c9fe" },
+  failureSignatures: storageFailures,
   operations: {
     // List Blobs needs blobs/read; a control-plane role (Reader: containers/read) does not pass it.
     listBlobs: { dataActions: [`${blobData}/read`] },
@@ -62,7 +64,7 @@ export const storage: ResourceDefinition<StorageSettings, StorageService> = {
 
   createAccessCheck(settings) {
     const containerFor = perCredential((credential: TokenCredential) =>
-      createBlobServiceClient(settings.endpoint, credential).getContainerClient(settings.container),
+      createBlobServiceClient(settings.endpoint, credential, { retries: 0 }).getContainerClient(settings.container),
     );
     return async (credential, abortSignal) => {
       // Listing one blob needs the data role the blob API needs: a token alone does not pass this.

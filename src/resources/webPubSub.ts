@@ -28,6 +28,30 @@ export const webPubSub: ResourceDefinition<WebPubSubSettings, WebPubSubService> 
   settingNames: ["AZURE_WEBPUBSUB_ENDPOINT", "AZURE_WEBPUBSUB_HUB", "AZURE_WEBPUBSUB_ID"],
   scopeSetting: "AZURE_WEBPUBSUB_ID",
   dataRole: { name: "Web PubSub Service Owner", id: "12cf5a90-567b-43ae-8102-96cf46c7d9b4" },
+  failureSignatures: [
+    {
+      id: "webpubsub-data-role-missing",
+      scenario: "Web PubSub: the identity lacks the data action the operation needs",
+      match: {
+        origin: "resource",
+        status: [403],
+        text: /permission is required to access this API\. Please check your role assignments\./,
+      },
+      category: "forbidden",
+      mayBePropagating: true,
+      remediation:
+        "{identity} lacks the Web PubSub data action this needs: a control-plane role (SignalR/Web PubSub Contributor, Contributor) is not enough. " +
+        "Assign '{role}' to principal {principal} on {scope} (az role assignment create --assignee-object-id {principal} --assignee-principal-type ServicePrincipal --role \"{role}\" --scope {scope}).",
+      source: "github.com/microsoft/aspire/issues/8382 (403 Error.Forbidden body, for group/send/action)",
+      evidence: "observed",
+      sample: {
+        kind: "http",
+        status: 403,
+        headers: { "content-type": "application/json", "x-ms-error-code": "Error.Forbidden" },
+        body: `{"code":"Error.Forbidden","message":"${dataAction}/clientConnection/generateToken/action permission is required to access this API. Please check your role assignments."}`,
+      },
+    },
+  ],
   operations: {
     // WebPubSub_GenerateClientToken: exactly what negotiate needs.
     generateClientToken: { dataActions: [`${dataAction}/clientConnection/generateToken/action`] },
@@ -52,7 +76,7 @@ export const webPubSub: ResourceDefinition<WebPubSubSettings, WebPubSubService> 
 
   createAccessCheck(settings) {
     const serviceFor = perCredential((credential) =>
-      createWebPubSubService({ endpoint: settings.endpoint, hub: settings.hub, credential }),
+      createWebPubSubService({ endpoint: settings.endpoint, hub: settings.hub, credential, retries: 0 }),
     );
     return (credential, abortSignal) => serviceFor(credential).checkAccess({ abortSignal });
   },

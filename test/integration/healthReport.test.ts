@@ -53,7 +53,7 @@ describe("identity health report against the local identity endpoint and Azurite
       localUserIdentity.clientId,
       unknownClientId,
       localTenantId,
-      "No User Assigned",
+      "Unable to load",
       "remediation",
       "output",
       spine.azurite.blobEndpoint,
@@ -90,12 +90,34 @@ describe("identity health report against the local identity endpoint and Azurite
     expect(report.checks["identity:endpoint"]?.[0]?.componentId).toBe(spine.identityEndpoint.appServiceEndpoint);
   });
 
-  it("catches a token minted for the wrong audience, and the resource's 401 for it", async () => {
+  it("refuses a token minted for the wrong audience, and the access check of that identity gives the same cause", async () => {
     const report = (await invokeHttp(healthIdentityDetails)).json<HealthReport>();
     expect(report.checks["storage:token"]?.[1]).toMatchObject({ status: "fail", errorCategory: "audience-invalid" });
-    expect(report.checks["storage:access"]?.[1]).toMatchObject({ status: "fail", errorCategory: "unauthorized" });
-    expect(report.checks["storage:access"]?.[1]?.remediation).toMatch(/audience/);
+    expect(report.checks["storage:token"]?.[1]?.remediation).toContain("another audience than https://storage.azure.com");
+    // The bad token never reaches the resource: the access check cannot get a token, for the same reason.
+    const access = report.checks["storage:access"]?.[1];
+    expect(access).toMatchObject({
+      status: "fail",
+      errorCategory: "audience-invalid",
+      note: "no token for https://storage.azure.com: see storage:token",
+    });
+    expect(access?.remediation).toBe(report.checks["storage:token"]?.[1]?.remediation);
     expect(report.status).toBe("fail");
+  });
+
+  it("drops the bad token: once the endpoint hands out good ones, the next report passes without a restart", async () => {
+    spine.identityEndpoint.setFault(undefined);
+    try {
+      const report = (await invokeHttp(healthIdentityDetails)).json<HealthReport>();
+      expect(report.checks["storage:token"]?.[1]).toMatchObject({ status: "pass", tokenSource: "endpoint" });
+      expect(report.checks["storage:access"]?.[1]).toMatchObject({ status: "pass" });
+    } finally {
+      spine.identityEndpoint.setFault({
+        mode: "wrong-audience",
+        resource: "https://storage.azure.com",
+        clientId: localUserIdentity.clientId,
+      });
+    }
   });
 
   it("serves later reports from the token cache and says so", async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { RestError } from "@azure/core-rest-pipeline";
 import { AuthenticationError, CredentialUnavailableError } from "@azure/identity";
 import { classifyError, redact } from "../../src/probes/classifyError.js";
+import { storage } from "../../src/resources/storage.js";
 
 /** MSAL's ServerError as ManagedIdentityCredential wraps it (shape seen over the wire in the integration tests). */
 function msalServerError(status: number, errorCode: string, description: string): Error {
@@ -16,12 +17,12 @@ function wrapped(message: string, cause: unknown): CredentialUnavailableError {
   return new CredentialUnavailableError(message, { cause });
 }
 
-const cases: { name: string; error: unknown; category: string; status?: number }[] = [
+const cases: { name: string; error: unknown; category: string; status?: number; credentialCause?: boolean }[] = [
   {
     name: "App Service: unknown user-assigned client ID",
     error: wrapped(
-      "ManagedIdentityCredential: Authentication failed. Message : Error(s): Not Available - Timestamp: Not Available - Description: No User Assigned or Delegated Managed Identity found for specified ClientId/ResourceId/PrincipalId. - Correlation ID: x - Trace ID: Not Available",
-      msalServerError(400, "", "No User Assigned or Delegated Managed Identity found for specified ClientId/ResourceId/PrincipalId."),
+      "ManagedIdentityCredential: Authentication failed. Message : Error(s): Not Available - Timestamp: Not Available - Description: Unable to load the proper Managed Identity. - Correlation ID: bf68136a-73f7-4ca4-9903-9ee8af3ab2ee - Trace ID: Not Available",
+      msalServerError(400, "", "Unable to load the proper Managed Identity."),
     ),
     category: "identity-not-found",
   },
@@ -80,10 +81,10 @@ const cases: { name: string; error: unknown; category: string; status?: number }
     status: 401,
   },
   {
-    name: "storage 403 AuthenticationFailed (bad token)",
-    error: new RestError("Server failed to authenticate the request.", { statusCode: 403, code: "AuthenticationFailed" }),
-    category: "unauthorized",
-    status: 403,
+    name: "an access check whose token request failed (the identity's failure, not the resource's)",
+    error: new RestError("wrapped", { statusCode: undefined }),
+    category: "identity-unavailable",
+    credentialCause: true,
   },
   { name: "service 503", error: new RestError("Service Unavailable", { statusCode: 503 }), category: "endpoint-error", status: 503 },
   { name: "connection refused", error: new RestError("connect ECONNREFUSED 127.0.0.1:1", { code: "ECONNREFUSED" }), category: "network" },
@@ -104,8 +105,13 @@ const cases: { name: string; error: unknown; category: string; status?: number }
 ];
 
 describe("classifyError", () => {
-  it.each(cases)("classifies $name as $category", ({ error, category, status }) => {
-    const classified = classifyError(error);
+  it.each(cases)("classifies $name as $category", ({ error, category, status, credentialCause }) => {
+    const thrown = credentialCause
+      ? Object.assign(error as object, {
+          cause: new CredentialUnavailableError("ManagedIdentityCredential: Network unreachable. Message: network_error"),
+        })
+      : error;
+    const classified = classifyError(thrown, "resource", storage.failureSignatures);
     expect(classified.category).toBe(category);
     if (status !== undefined) expect(classified.status).toBe(status);
   });

@@ -37,7 +37,8 @@ export function isContainerNotFound(error: unknown): boolean {
   return error instanceof RestError && error.statusCode === 404 && error.code === "ContainerNotFound";
 }
 
-const clientOptions = { retryOptions: { maxTries: 3 } };
+/** Calls for the app's functions retry twice; a probe's access check does not retry at all (see createBlobServiceClient). */
+const defaultRetries = 2;
 
 /** The API serves what it accepts and a good margin more, never an unbounded buffer. */
 export const maxDownloadBytes = 32 * 1024 * 1024;
@@ -47,8 +48,16 @@ export class BlobTooLargeError extends Error {
   override readonly name = "BlobTooLargeError";
 }
 
-export function createBlobServiceClient(endpoint: string, credential: TokenCredential): BlobServiceClient {
-  return new BlobServiceClient(endpoint, credential, clientOptions);
+/**
+ * `retries: 0` for access checks: Storage's retry policy waits about 4, 8, 16 s between tries on a 500, 503 or
+ * refused connection, which would turn a service error into a timeout instead of reporting it on time.
+ */
+export function createBlobServiceClient(
+  endpoint: string,
+  credential: TokenCredential,
+  options: { retries?: number } = {},
+): BlobServiceClient {
+  return new BlobServiceClient(endpoint, credential, { retryOptions: { maxTries: (options.retries ?? defaultRetries) + 1 } });
 }
 
 /**

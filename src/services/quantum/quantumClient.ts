@@ -74,13 +74,15 @@ export function createQuantumClient(options: {
   endpoint: string;
   workspace: QuantumWorkspaceId;
   credential: TokenCredential;
+  /** 0 for access checks: a service error is reported as such, on time, not retried into a timeout. */
+  retries?: number;
 }): QuantumClient {
   const endpoint = options.endpoint.replace(/\/+$/, "");
   const { workspace } = options;
   const client: Client = getClient(endpoint, options.credential, {
     credentials: { scopes: [quantumScope] },
     apiVersion: quantumApiVersion,
-    retryOptions: { maxRetries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 4_000 },
+    retryOptions: { maxRetries: options.retries ?? 3, retryDelayInMs: 500, maxRetryDelayInMs: 4_000 },
     userAgentOptions: { userAgentPrefix: "identity-probe" },
   });
   const workspacePath =

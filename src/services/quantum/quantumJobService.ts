@@ -109,6 +109,7 @@ export function createQuantumJobService(options: {
   endpoint: string;
   workspace: QuantumWorkspaceId;
   credential: TokenCredential;
+  retries?: number;
 }): QuantumJobService {
   const client: QuantumClient = createQuantumClient(options);
 

@@ -26,12 +26,20 @@ export interface WebPubSubService {
   checkAccess(options: { abortSignal: AbortSignal }): Promise<void>;
 }
 
-// The SDK retries 429/5xx and network errors; two retries keep a call inside the callers' deadlines.
-const clientOptions = { retryOptions: { maxRetries: 2 } };
-
-export function createWebPubSubService(options: { endpoint: string; hub: string; credential: TokenCredential }): WebPubSubService {
+/**
+ * The SDK retries 429/5xx and network errors; two retries keep a call inside the callers' deadlines, and an
+ * access check takes `retries: 0` so that a service error is reported as such, on time.
+ */
+export function createWebPubSubService(options: {
+  endpoint: string;
+  hub: string;
+  credential: TokenCredential;
+  retries?: number;
+}): WebPubSubService {
   const hub = assertWebPubSubName(webPubSubHubName, options.hub);
-  const client = new WebPubSubServiceClient(options.endpoint, options.credential, hub, clientOptions);
+  const client = new WebPubSubServiceClient(options.endpoint, options.credential, hub, {
+    retryOptions: { maxRetries: options.retries ?? 2 },
+  });
 
   async function sendJson(
     message: unknown,
