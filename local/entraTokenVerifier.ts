@@ -3,12 +3,14 @@
 // is a 401; authorization (roles) is the caller's next step and a 403.
 import { createRemoteJWKSet, jwtVerify, errors, type JWTPayload } from "jose";
 
+export const entraClockSkewSeconds = 300;
+
 export interface EntraTokenVerifierOptions {
   readonly jwksUrl: string;
   readonly issuer: string;
   /** Accepted audiences, e.g. ["https://webpubsub.azure.com"]. */
   readonly audiences: readonly string[];
-  /** Allowed clock skew in seconds. */
+  /** Allowed clock skew in seconds; by default Entra-protected services' 5 minutes. */
   readonly clockToleranceSeconds?: number;
 }
 
@@ -43,7 +45,9 @@ export function createEntraTokenVerifier(options: EntraTokenVerifierOptions): En
         issuer: options.issuer,
         audience: audiences,
         algorithms: ["RS256"],
-        clockTolerance: options.clockToleranceSeconds ?? 60,
+        // Microsoft.IdentityModel's TokenValidationParameters.DefaultClockSkew: "300 seconds (5 minutes)", which
+        // Entra-protected services validate tokens with.
+        clockTolerance: options.clockToleranceSeconds ?? entraClockSkewSeconds,
         requiredClaims: ["exp", "nbf", "iat", "oid"],
       });
       return {

@@ -9,7 +9,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { createEntraTokenVerifier } from "../entraTokenVerifier.js";
 import { defaultPrivilegedObjectIds } from "../identity/localIdentities.js";
-import { ServiceError } from "./serviceError.js";
+import { forbidden, ServiceError } from "./serviceError.js";
 
 export type WebPubSubDataAction =
   | "Microsoft.SignalRService/WebPubSub/hub/send/action"
@@ -79,16 +79,12 @@ export function createDataPlaneAuthorization(options: {
     setRoleAssignments,
     async authorize(headers, action) {
       const result = await verifier.verifyAuthorizationHeader(headers.authorization);
+      // The service answers a bad token with 401 (github.com/Azure/azure-webpubsub/issues/600); its body is not public.
       if (!result.ok) throw new ServiceError(401, result.message);
       const objectId = result.caller.objectId;
       const roles = assignments.get(objectId) ?? [];
       const granted = roles.some((role) => (roleDataActions[role] ?? []).some((pattern) => matchesPattern(pattern, action)));
-      if (!granted)
-        throw new ServiceError(
-          403,
-          `The principal '${objectId}' does not have the data action '${action}' on this Web PubSub resource. ` +
-            "Assign it a role that grants the action (for example 'Web PubSub Service Owner'); new role assignments can take up to 30 minutes to apply.",
-        );
+      if (!granted) throw forbidden(action, `principal ${objectId} lacks ${action}`);
       return { objectId };
     },
   };

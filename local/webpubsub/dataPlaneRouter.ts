@@ -48,7 +48,7 @@ function decode(value: string, name: string): string {
   try {
     return decodeURIComponent(value);
   } catch {
-    throw new ServiceError(400, `The path parameter ${name} is not valid percent-encoding.`, name);
+    throw new ServiceError(400, `The path parameter ${name} is not valid percent-encoding.`);
   }
 }
 
@@ -72,12 +72,11 @@ export function createDataPlaneRouter(options: DataPlaneRouterOptions): (request
     const { compiled, match } = selected;
 
     const apiVersion = url.searchParams.get("api-version");
-    if (apiVersion === null) throw new ServiceError(400, "The api-version query parameter is required.", "api-version");
+    if (apiVersion === null) throw new ServiceError(400, "The api-version query parameter is required.");
     if (!supportedApiVersions.includes(apiVersion))
       throw new ServiceError(
         400,
         `The api-version '${apiVersion.slice(0, 40)}' is not supported; supported: ${supportedApiVersions.join(", ")}.`,
-        "api-version",
       );
 
     if (compiled.route.action) await options.authorization.authorize(request.headers, compiled.route.action);
@@ -117,8 +116,8 @@ export function createDataPlaneRouter(options: DataPlaneRouterOptions): (request
     dispatch(request, response).catch((error: unknown) => {
       if (error instanceof ServiceError) {
         // 413 after draining, or before reading a declared-oversized body: close so the rest is not parsed as a request.
-        const extra: Record<string, string> = error.status === 401 ? { "www-authenticate": "Bearer" } : {};
-        if (error.status === 413) extra.connection = "close";
+        // No WWW-Authenticate on a 401: no capture of the service's challenge is public (azure-webpubsub#600 shows the status only).
+        const extra: Record<string, string> = error.status === 413 ? { connection: "close" } : {};
         writeServiceError(response, error, extra);
         return;
       }

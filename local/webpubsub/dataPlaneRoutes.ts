@@ -64,8 +64,7 @@ function parseFilter(text: string): ConnectionFilter {
   try {
     return parseConnectionFilter(text);
   } catch (error) {
-    if (error instanceof FilterSyntaxError)
-      throw new ServiceError(400, `Invalid syntax for filter: ${error.message} (Parameter 'filter')`, "filter");
+    if (error instanceof FilterSyntaxError) throw new ServiceError(400, `Invalid syntax for filter: ${error.message} (Parameter 'filter')`);
     throw error;
   }
 }
@@ -74,19 +73,19 @@ function integerParameter(query: URLSearchParams, name: string, min: number, max
   const text = query.get(name);
   if (text === null) return undefined;
   if (!/^[0-9]+$/.test(text) || Number(text) < min || Number(text) > max)
-    throw new ServiceError(400, `The parameter ${name} must be an integer from ${min} to ${max}.`, name);
+    throw new ServiceError(400, `The parameter ${name} must be an integer from ${min} to ${max}.`);
   return Number(text);
 }
 
 function excludedConnections(query: URLSearchParams): Set<string> {
   const excluded = query.getAll("excluded");
-  if (excluded.length > 10_000) throw new ServiceError(400, "Too many excluded connection IDs.", "excluded");
+  if (excluded.length > 10_000) throw new ServiceError(400, "Too many excluded connection IDs.");
   return new Set(excluded);
 }
 
 function closeReason(query: URLSearchParams): string {
   const reason = query.get("reason") ?? "The connection was closed by the server.";
-  if (reason.length > 1024) throw new ServiceError(400, "The parameter reason must be at most 1024 characters.", "reason");
+  if (reason.length > 1024) throw new ServiceError(400, "The parameter reason must be at most 1024 characters.");
   return reason;
 }
 
@@ -106,7 +105,7 @@ async function readMessage(context: RouteContext): Promise<Omit<OutboundMessage,
     try {
       payload = { dataType: "json", value: JSON.parse(body.toString("utf8")) as unknown };
     } catch {
-      throw new ServiceError(400, "The request body is not valid JSON.", "message");
+      throw new ServiceError(400, "The request body is not valid JSON.");
     }
   } else if (type === "text/plain") payload = { dataType: "text", text: body.toString("utf8") };
   else payload = { dataType: "binary", bytes: body };
@@ -131,11 +130,7 @@ async function readGroupsRequest(context: RouteContext): Promise<{ groups: strin
   const parsed = groupsRequest.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ServiceError(
-      400,
-      `Invalid request body: ${issue ? `${issue.path.join(".") || "body"}: ${issue.message}` : "unknown"}.`,
-      "body",
-    );
+    throw new ServiceError(400, `Invalid request body: ${issue ? `${issue.path.join(".") || "body"}: ${issue.message}` : "unknown"}.`);
   }
   const groups = parsed.data.groups.map((group, index) => checkGroupName(group, `groups[${index}]`));
   return { groups, filter: parsed.data.filter === undefined ? undefined : parseFilter(parsed.data.filter) };
@@ -148,14 +143,14 @@ function param(context: RouteContext, name: string): string {
 function requireConnection(context: RouteContext): ClientConnection {
   const connectionId = param(context, "connectionId");
   const connection = context.registry.get(context.hub, connectionId);
-  if (!connection) throw new ServiceError(404, `Connection '${connectionId}' does not exist.`, "connectionId");
+  if (!connection) throw new ServiceError(404, `Connection '${connectionId}' does not exist.`);
   return connection;
 }
 
 function permissionParameter(context: RouteContext): { permission: "joinLeaveGroup" | "sendToGroup"; targetName: string | undefined } {
   const permission = param(context, "permission");
   if (permission !== "joinLeaveGroup" && permission !== "sendToGroup")
-    throw new ServiceError(400, "The permission must be one of: sendToGroup, joinLeaveGroup.", "permission");
+    throw new ServiceError(400, "The permission must be one of: sendToGroup, joinLeaveGroup.");
   const targetName = context.query.get("targetName") ?? undefined;
   if (targetName !== undefined) checkGroupName(targetName, "targetName");
   return { permission, targetName };
@@ -202,7 +197,7 @@ function decodeCursor(token: string | null): PageCursor | undefined {
       .parse(JSON.parse(Buffer.from(token, "base64url").toString("utf8")));
     return { after: value.after, remaining: value.remaining };
   } catch {
-    throw new ServiceError(400, "The continuationToken is invalid.", "continuationToken");
+    throw new ServiceError(400, "The continuationToken is invalid.");
   }
 }
 
@@ -245,18 +240,18 @@ export const dataPlaneRoutes: readonly DataPlaneRoute[] = [
       const { query } = context;
       const userId = query.get("userId") ?? undefined;
       if (userId !== undefined && userId.length > 1024)
-        throw new ServiceError(400, "The parameter userId must be at most 1024 characters.", "userId");
+        throw new ServiceError(400, "The parameter userId must be at most 1024 characters.");
       const roles = query.getAll("role");
       if (roles.length > 100 || roles.some((role) => role.length === 0 || role.length > 1100))
-        throw new ServiceError(400, "Each role must be 1 to 1100 characters, at most 100 roles.", "role");
+        throw new ServiceError(400, "Each role must be 1 to 1100 characters, at most 100 roles.");
       const groups = query.getAll("group");
-      if (groups.length > 100) throw new ServiceError(400, "At most 100 groups.", "group");
+      if (groups.length > 100) throw new ServiceError(400, "At most 100 groups.");
       groups.forEach((group) => checkGroupName(group, "group"));
       // spec: minutesToExpire defaults to 60, minimum 1.
       const minutesToExpire = integerParameter(query, "minutesToExpire", 1, 525_600) ?? 60;
       const clientType = (query.get("clientType") ?? "Default").toLowerCase();
       const prefix = clientPathByType.get(clientType);
-      if (!prefix) throw new ServiceError(400, "The parameter clientType must be Default or MQTT.", "clientType");
+      if (!prefix) throw new ServiceError(400, "The parameter clientType must be Default or MQTT.");
       const token = await context.tokens.issue({
         audience: `${context.endpoint}/${prefix}/hubs/${context.hub}`,
         ...(userId ? { userId } : {}),
@@ -516,7 +511,7 @@ export const dataPlaneRoutes: readonly DataPlaneRoute[] = [
       const connections = context.registry.userConnections(context.hub, userId);
       // The service answers 404 "User … is not found" for a user with no connection (MicrosoftDocs/azure-docs#81677);
       // only current connections join (Azure/azure-webpubsub#325).
-      if (connections.length === 0) throw new ServiceError(404, `User '${userId}' is not found.`, "userId");
+      if (connections.length === 0) throw new ServiceError(404, `User '${userId}' is not found.`);
       for (const connection of connections) context.registry.addToGroup(connection, param(context, "group"));
       return { status: 200 };
     },

@@ -18,19 +18,19 @@ export function isValidGroupName(group: string): boolean {
 
 export function checkHubName(hub: string): string {
   if (!isValidHubName(hub))
-    throw new ServiceError(400, "The field hub must match the regular expression '^[A-Za-z][A-Za-z0-9_`,.[\\]]{0,127}$'.", "hub");
+    throw new ServiceError(400, "The field hub must match the regular expression '^[A-Za-z][A-Za-z0-9_`,.[\\]]{0,127}$'.");
   return hub;
 }
 
 export function checkGroupName(group: string, target = "group"): string {
   if (!isValidGroupName(group))
-    throw new ServiceError(400, `The field ${target} must be 1 to 1024 characters, not only whitespace, and without line breaks.`, target);
+    throw new ServiceError(400, `The field ${target} must be 1 to 1024 characters, not only whitespace, and without line breaks.`);
   return group;
 }
 
 /** spec: `userId` and `connectionId` path parameters have `minLength: 1`. */
 export function checkNonEmpty(value: string, target: "userId" | "connectionId"): string {
-  if (value.length === 0) throw new ServiceError(400, `The field ${target} must not be empty.`, target);
-  if (value.length > 1024) throw new ServiceError(400, `The field ${target} must be at most 1024 characters.`, target);
+  if (value.length === 0) throw new ServiceError(400, `The field ${target} must not be empty.`);
+  if (value.length > 1024) throw new ServiceError(400, `The field ${target} must be at most 1024 characters.`);
   return value;
 }

@@ -210,18 +210,32 @@ describe("Web PubSub emulator REST API with the real SDK and managed identity", 
   });
 
   describe("authorization", () => {
-    it("refuses a token for another audience with 401 and a Bearer challenge", async () => {
+    it("refuses a token for another audience with 401, and says no more than the service is known to say", async () => {
       const storageToken = await fixture.identity.mintToken({ resource: "https://storage.azure.com", identity: localSystemIdentity });
       const client = new WebPubSubServiceClient(fixture.emulator.endpoint, fixedCredential(storageToken), hub, {
         retryOptions: { maxRetries: 0 },
       });
       const error = await restErrorOf(client.sendToAll({ x: 1 }));
       expect(error.statusCode).toBe(401);
-      expect(error.response?.headers.get("www-authenticate")).toMatch(/^Bearer/);
-      expect(error.code).toBe("Error.Unauthorized");
       const response = await fetch(`${fixture.emulator.endpoint}/api/hubs/${hub}/:send?api-version=${apiVersion}`, { method: "POST" });
       expect(response.status).toBe(401);
-      expect(response.headers.get("x-ms-error-code")).toBe("Error.Unauthorized");
+      // azure-webpubsub#600 shows the status only: no body, code or challenge is invented here.
+      expect(response.headers.get("x-ms-error-code")).toBeNull();
+      expect(response.headers.get("www-authenticate")).toBeNull();
+      expect(await response.text()).toBe("");
+    });
+
+    it("accepts a token within Entra's five minutes of clock skew, and refuses one beyond it", async () => {
+      const stale = (seconds: number) =>
+        fixture.identity.mintToken({ resource: "https://webpubsub.azure.com", identity: localSystemIdentity, lifetimeSeconds: seconds });
+      const within = new WebPubSubServiceClient(fixture.emulator.endpoint, fixedCredential(await stale(-120)), hub, {
+        retryOptions: { maxRetries: 0 },
+      });
+      await within.sendToAll({ x: 1 });
+      const beyond = new WebPubSubServiceClient(fixture.emulator.endpoint, fixedCredential(await stale(-600)), hub, {
+        retryOptions: { maxRetries: 0 },
+      });
+      expect((await restErrorOf(beyond.sendToAll({ x: 1 }))).statusCode).toBe(401);
     });
 
     it("refuses an identity with no role with 403 Error.Forbidden naming the missing data action", async () => {
@@ -425,14 +439,12 @@ describe("Web PubSub emulator REST API with the real SDK and managed identity", 
       ],
       ["unknown route", 404, "GET", `/api/hubs/${hub}/nothing?api-version=${apiVersion}`, {}, undefined],
       ["wrong method", 405, "GET", send(hub), {}, undefined],
-    ] as const)("answers %s with %i and the error shape", async (_name, status, method, path, init, target) => {
+    ] as const)("answers %s with %i and no words of its own", async (_name, status, method, path, init, _target) => {
       const result = await call(method, path, init);
       expect(result.status).toBe(status);
-      expect(result.code).toMatch(/^Error\./);
-      if (method !== "HEAD") {
-        expect(result.body).toMatchObject({ code: result.code, message: expect.any(String) });
-        if (target) expect(result.body?.target).toBe(target);
-      }
+      // The service's wording for these refusals is not public: the emulator sends the status alone.
+      expect(result.code).toBeNull();
+      expect(result.body).toBeUndefined();
       await expectStillServing();
     });
 
@@ -444,7 +456,6 @@ describe("Web PubSub emulator REST API with the real SDK and managed identity", 
           body: "{}",
         });
         expect(response.status).toBe(401);
-        expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
         await response.text();
       }
       await expectStillServing();

@@ -100,7 +100,7 @@ describe("the app's Web PubSub service", () => {
     const wrongAudience = createWebPubSubService({ endpoint: fixture.emulator.endpoint, hub, credential });
     const error = await failureOf(wrongAudience.checkAccess({ abortSignal: AbortSignal.timeout(10_000) }));
     expect(error).toBeInstanceOf(RestError);
-    expect(error).toMatchObject({ statusCode: 401, code: "Error.Unauthorized" });
+    expect(error).toMatchObject({ statusCode: 401 });
   });
 
   it("honours an aborted signal", async () => {
