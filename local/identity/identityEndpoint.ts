@@ -18,14 +18,18 @@ import { identityEndpointAnswers, signatureAnswer, statusOnly, type Answer, type
 
 export type { IdentityProtocol } from "./identityEndpointAnswers.js";
 
+/** A tenant that is not the local one, for tokens "from another tenant". */
+const otherTenantId = "0ff7e4a2-0000-4000-8000-0000000000aa";
+
 /** How Entra ID would name the local tenant in its messages. */
 const localTenantName = "identity-probe-local";
 
 export const faultSchema = z.object({
   /** status: answer with `status` as the protocol does; signature: replay a failure-signature row's verbatim
    * sample; delay: answer normally after `delayMs`; hang: never answer; malformed: 200 with a body that is not
-   * a token response; wrong-audience: a token for another audience; expired: a token whose lifetime is over. */
-  mode: z.enum(["status", "signature", "delay", "hang", "malformed", "wrong-audience", "expired"]),
+   * a token response; wrong-audience: a token for another audience; other-tenant: a token issued by another
+   * tenant; expired: a token whose lifetime is over. */
+  mode: z.enum(["status", "signature", "delay", "hang", "malformed", "wrong-audience", "other-tenant", "expired"]),
   /** With mode `signature`: the row's id (src/probes/failureSignatures.ts). */
   signature: z.string().max(100).optional(),
   status: z.number().int().min(400).max(599).optional(),
@@ -77,7 +81,14 @@ export interface IdentityEndpoint {
   readonly requests: readonly TokenRequestRecord[];
   resetRequests(): void;
   /** Mints a token directly (for emulator tests that need one without going through a credential). */
-  mintToken(options: { resource: string; identity?: LocalIdentity; lifetimeSeconds?: number; audienceOverride?: string }): Promise<string>;
+  mintToken(options: {
+    resource: string;
+    identity?: LocalIdentity;
+    lifetimeSeconds?: number;
+    audienceOverride?: string;
+    /** A token of another tenant: its `iss` and `tid`, signed with this endpoint's key. */
+    tenantOverride?: string;
+  }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -115,6 +126,7 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
     identity?: LocalIdentity;
     lifetimeSeconds?: number;
     audienceOverride?: string;
+    tenantOverride?: string;
   }): Promise<string> {
     const identity = args.identity ?? identities.find((candidate) => candidate.kind === "system") ?? identities[0];
     if (!identity) throw new Error("no identity to mint a token for");
@@ -125,7 +137,7 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
       aud: args.audienceOverride ?? args.resource,
       oid: identity.objectId,
       sub: identity.objectId,
-      tid: localTenantId,
+      tid: args.tenantOverride ?? localTenantId,
       appid: identity.clientId,
       appidacr: "2",
       idtyp: "app",
@@ -134,7 +146,7 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
       uti: randomBytes(16).toString("base64url"),
     })
       .setProtectedHeader({ alg: "RS256", typ: "JWT", kid })
-      .setIssuer(issuer)
+      .setIssuer(args.tenantOverride ? `https://sts.windows.net/${args.tenantOverride}/` : issuer)
       .setIssuedAt(issuedAt)
       .setNotBefore(issuedAt)
       .setExpirationTime(now + seconds)
@@ -233,7 +245,14 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
 
     const lifetimeSeconds = injected?.mode === "expired" ? -120 : lifetime;
     const audienceOverride = injected?.mode === "wrong-audience" ? "https://management.azure.com" : undefined;
-    const token = await mintToken({ resource, identity, lifetimeSeconds, ...(audienceOverride ? { audienceOverride } : {}) });
+    const tenantOverride = injected?.mode === "other-tenant" ? otherTenantId : undefined;
+    const token = await mintToken({
+      resource,
+      identity,
+      lifetimeSeconds,
+      ...(audienceOverride ? { audienceOverride } : {}),
+      ...(tenantOverride ? { tenantOverride } : {}),
+    });
     const now = Math.floor(Date.now() / 1000);
     const expiresOn = String(now + lifetimeSeconds);
     requests.push({ protocol, resource, identity: identity.name, status: 200 });

@@ -1,0 +1,120 @@
+// The front for Azurite answers as Blob Storage does: bad tokens get the service's 401 naming the check that
+// failed, a replayed failure is sent byte for byte, and everything else reaches Azurite through the real SDK.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AccessToken, TokenCredential } from "@azure/core-auth";
+import { BlobServiceClient, RestError } from "@azure/storage-blob";
+import { ManagedIdentityCredential } from "@azure/identity";
+import type { IdentityEndpoint } from "../../local/identity/identityEndpoint.js";
+import { localSystemIdentity } from "../../local/identity/localIdentities.js";
+import type { StorageFront } from "../../local/storage/storageFront.js";
+import {
+  startTestAzurite,
+  startTestIdentityEndpoint,
+  startTestStorageFront,
+  useIdentityEnvironment,
+  type TestAzurite,
+} from "../fixtures/localServices.js";
+import { registerSecret } from "../fixtures/secretScan.js";
+
+function fixed(token: string): TokenCredential {
+  registerSecret(token);
+  return { getToken: async (): Promise<AccessToken> => ({ token, expiresOnTimestamp: Date.now() + 3600_000 }) };
+}
+
+async function refusal(promise: Promise<unknown>): Promise<RestError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof RestError)) throw new Error(`expected a RestError, got ${String(error)}`);
+  return error;
+}
+
+describe("the storage front", () => {
+  let identity: IdentityEndpoint;
+  let azurite: TestAzurite;
+  let front: StorageFront;
+  let restore: () => void;
+
+  beforeAll(async () => {
+    identity = await startTestIdentityEndpoint();
+    azurite = await startTestAzurite();
+    front = await startTestStorageFront(identity, azurite);
+    restore = useIdentityEnvironment(identity, "AppService");
+  });
+  afterAll(async () => {
+    restore?.();
+    await front?.close();
+    await azurite?.close();
+    await identity?.close();
+  });
+
+  const listOne = (credential: TokenCredential, container = "front") =>
+    new BlobServiceClient(front.blobEndpoint, credential, { retryOptions: { maxTries: 1 } })
+      .getContainerClient(container)
+      .listBlobsFlat()
+      .byPage({ maxPageSize: 1 })
+      .next();
+
+  it("forwards a good token's requests to Azurite", async () => {
+    const container = new BlobServiceClient(front.blobEndpoint, new ManagedIdentityCredential()).getContainerClient("through-front");
+    await container.createIfNotExists();
+    await container.uploadBlockBlob("hello.txt", "hi", 2);
+    const downloaded = await container.getBlobClient("hello.txt").downloadToBuffer();
+    expect(downloaded.toString()).toBe("hi");
+  });
+
+  it.each([
+    ["another audience", { resource: "https://webpubsub.azure.com" }, "Audience validation failed. Audience did not match."],
+    [
+      "an expired token",
+      { resource: "https://storage.azure.com", lifetimeSeconds: -900 },
+      "Lifetime validation failed. The token is expired.",
+    ],
+  ])("answers %s with 401 InvalidAuthenticationInfo and the service's detail", async (_case, mint, detail) => {
+    const token = await identity.mintToken({ identity: localSystemIdentity, ...mint });
+    const error = await refusal(listOne(fixed(token)));
+    expect(error.statusCode).toBe(401);
+    expect(error.code).toBe("InvalidAuthenticationInfo");
+    expect((error.details as { authenticationErrorDetail?: string }).authenticationErrorDetail).toBe(detail);
+    expect(error.response?.headers.get("www-authenticate")).toBe(
+      `Bearer authorization_uri=https://login.microsoftonline.com/${identity.tenantId}/oauth2/authorize resource_id=https://storage.azure.com`,
+    );
+  });
+
+  it("answers a token from another tenant with the service's issuer detail", async () => {
+    const token = await identity.mintToken({
+      identity: localSystemIdentity,
+      resource: "https://storage.azure.com",
+      tenantOverride: "0ff7e4a2-0000-4000-8000-0000000000aa",
+    });
+    const error = await refusal(listOne(fixed(token)));
+    expect(error.statusCode).toBe(401);
+    expect((error.details as { authenticationErrorDetail?: string }).authenticationErrorDetail).toBe(
+      "Issuer validation failed. Issuer did not match.",
+    );
+  });
+
+  it("answers a token it cannot verify with 401 and no detail it is not known to send", async () => {
+    const header = Buffer.from(JSON.stringify({ alg: "none" })).toString("base64url");
+    const error = await refusal(listOne(fixed(`${header}.e30.`)));
+    expect(error.statusCode).toBe(401);
+    expect(error.code).toBe("InvalidAuthenticationInfo");
+    expect((error.details as { authenticationErrorDetail?: string }).authenticationErrorDetail).toBeUndefined();
+  });
+
+  it("replays a Storage failure signature byte for byte, then clears it", async () => {
+    front.setFault({ signature: "storage-network-rules", count: 1 });
+    const response = await fetch(`${front.blobEndpoint}/front?restype=container`);
+    expect(response.status).toBe(403);
+    expect(response.statusText).toBe("This request is not authorized to perform this operation.");
+    expect(response.headers.get("x-ms-error-code")).toBe("AuthorizationFailure");
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(bytes.subarray(0, 3).toString("hex")).toBe("efbbbf");
+    // Cleared after one use: the next request is checked and forwarded again.
+    const next = await fetch(`${front.blobEndpoint}/front?restype=container`);
+    expect(next.status).toBe(401);
+    expect(next.headers.get("x-ms-error-code")).toBe("NoAuthenticationInformation");
+    await next.arrayBuffer();
+  });
+});
