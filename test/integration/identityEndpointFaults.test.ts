@@ -15,6 +15,7 @@ const cases: { audience: string; fault: Fault; category: string }[] = [
   { audience: "https://fault-503.example.com", fault: { mode: "status", status: 503 }, category: "endpoint-error" },
   { audience: "https://fault-malformed.example.com", fault: { mode: "malformed" }, category: "endpoint-error" },
   { audience: "https://fault-hang.example.com", fault: { mode: "hang" }, category: "timeout" },
+  { audience: "https://fault-expired.example.com", fault: { mode: "expired" }, category: "endpoint-error" },
 ];
 
 describe("identity endpoint faults on audiences never fetched before", () => {
@@ -48,6 +49,32 @@ describe("identity endpoint faults on audiences never fetched before", () => {
       .find((candidate) => candidate.componentId === audience);
     expect(entry).toMatchObject({ status: "fail", errorCategory: category });
     expect(entry?.remediation).toBeTruthy();
+  });
+
+  it("points at the audience when only some of an identity's audiences fail", () => {
+    const failing = report.checks["fault-500:token"]?.[0];
+    expect(failing?.note).toContain("only this audience fails for this identity");
+  });
+
+  it("refuses an already expired token, and says so", () => {
+    const entry = report.checks["fault-expired:token"]?.[0];
+    expect(entry?.output).toBe("TokenExpired");
+    expect(entry?.remediation).toContain("already expired");
+  });
+
+  it("fails the raw identity-endpoint check when the endpoint hands out an expired token, while the cached token still passes", async () => {
+    spine.identityEndpoint.addFault({ mode: "expired", resource: "https://management.azure.com" });
+    try {
+      const next = (await invokeHttp(healthIdentityDetails)).json<HealthReport>();
+      expect(next.checks["arm:token"]?.[0]).toMatchObject({ status: "pass", tokenSource: "cache" });
+      expect(next.checks["identity:endpoint"]?.[0]).toMatchObject({
+        status: "fail",
+        errorCategory: "endpoint-error",
+        output: "TokenExpired",
+      });
+    } finally {
+      spine.identityEndpoint.setFault(undefined);
+    }
   });
 
   it("keeps the audiences without a fault passing", () => {
