@@ -3,6 +3,7 @@
 // problem+json without a stack; the key is checked before the body is read.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
+import type { Duplex } from "node:stream";
 import { z } from "zod";
 import type { FunctionKeyCheck } from "./functionKey.js";
 import type { IndexedFunction, RegisteredFunctionInfo } from "./functionIndex.js";
@@ -11,7 +12,8 @@ import { declaredLength, readBounded } from "../../src/shared/boundedBody.js";
 import { requestUrl } from "./requestUrl.js";
 import type { RouteTable } from "./routeTable.js";
 import { invocationTraceContext, toRpcHttpData, toRpcInvocationRequest } from "./rpcInvocationRequest.js";
-import { sendJson, sendProblem } from "./sendProblem.js";
+import { sendJson, sendProblem, sendProblemOnSocket } from "./sendProblem.js";
+import { connectRefusal, refusalFor, type ClientErrorLike } from "./transportRefusal.js";
 import type { WorkerAppState } from "./workerAppState.js";
 import { writeRpcHttpResponse } from "./writeRpcHttpResponse.js";
 import { devHostHostVersion, devHostWorkerVersion } from "./functionsCoreApi.js";
@@ -35,8 +37,40 @@ export interface DevHostServerOptions {
 // Core Tools' admin "run now" body: { "input": "<string>" }.
 const adminInvokeBodySchema = z.object({ input: z.string().max(1_048_576).optional() }).strict();
 
+/**
+ * How much of an oversized body the host reads (and drops) before it answers 413. A client that writes its
+ * whole body before reading — Node's http client does — sees a reset instead of the 413 when the server
+ * closes while the body is still arriving; read to the end, the answer is always delivered. Beyond the
+ * cap the host stops reading and closes.
+ */
+const drainCapBytes = 64 * 1024 * 1024;
+
+/** Node's documented default of server.maxHeadersCount, set explicitly so the check below can rely on it. */
+const maxHeaderFields = 2_000;
+
 function truncate(text: string, length = 200): string {
   return text.length > length ? `${text.slice(0, length)}…` : text;
+}
+
+/**
+ * A request body within `limitBytes`. An oversized one is drained up to the cap, so that the 413 reaches a
+ * client that is still writing; the connection then stays usable. One larger than the cap (or declared
+ * so) is left unread: the host answers, keeps reading what arrives until the socket closes, and closes.
+ */
+async function readRequestBody(
+  request: IncomingMessage,
+  limitBytes: number,
+): Promise<{ readonly ok: true; readonly bytes: Buffer } | { readonly ok: false; readonly headers: Record<string, string> }> {
+  const body = await readBounded(request, {
+    limitBytes,
+    declaredBytes: declaredLength(request.headers["content-length"]),
+    drainUpToBytes: drainCapBytes,
+    leaveOpenWhenTooLarge: true,
+  });
+  if (body.ok) return body;
+  if (body.drained) return { ok: false, headers: {} };
+  request.resume();
+  return { ok: false, headers: { connection: "close" } };
 }
 
 export function createDevHostServer(options: DevHostServerOptions): Server {
@@ -93,13 +127,8 @@ export function createDevHostServer(options: DevHostServerOptions): Server {
       request.resume();
       return sendProblem(response, 400, "Bad Request", `"${target.name}" is an HTTP function: call its route instead.`);
     }
-    const body = await readBounded(request, {
-      limitBytes: 1_100_000,
-      declaredBytes: declaredLength(request.headers["content-length"]),
-      leaveOpenWhenTooLarge: true,
-    });
-    if (!body.ok)
-      return sendProblem(response, 413, "Payload Too Large", "The admin request body is limited to about 1 MiB.", { connection: "close" });
+    const body = await readRequestBody(request, 1_100_000);
+    if (!body.ok) return sendProblem(response, 413, "Payload Too Large", "The admin request body is limited to about 1 MiB.", body.headers);
     let input = "";
     if (body.bytes.length > 0) {
       let parsed: unknown;
@@ -139,24 +168,15 @@ export function createDevHostServer(options: DevHostServerOptions): Server {
         `This function's auth level is "${http.authLevel}": send the function key in the x-functions-key header or the code query parameter.`,
       );
     }
-    const body = await readBounded(request, {
-      limitBytes: options.maxRequestBodyBytes,
-      declaredBytes: declaredLength(request.headers["content-length"]),
-      leaveOpenWhenTooLarge: true,
-    });
-    if (!body.ok) {
-      // Let the client finish sending so that it reads the answer, then close the connection.
-      request.resume();
+    const body = await readRequestBody(request, options.maxRequestBodyBytes);
+    if (!body.ok)
       return sendProblem(
         response,
         413,
         "Payload Too Large",
         `The request body is larger than the host's limit of ${options.maxRequestBodyBytes} bytes.`,
-        {
-          connection: "close",
-        },
+        body.headers,
       );
-    }
 
     const invocationId = randomUUID();
     const traceparent = request.headers.traceparent;
@@ -207,7 +227,25 @@ export function createDevHostServer(options: DevHostServerOptions): Server {
     }
   }
 
+  // Sockets with a response under way: a parse error on them cannot be answered without corrupting it.
+  const answering = new WeakSet<object>();
   const server = createServer((request, response) => {
+    const socket = request.socket;
+    answering.add(socket);
+    response.once("close", () => answering.delete(socket));
+    // Node keeps the first maxHeadersCount (2000) header fields and drops the rest without a word: a
+    // request that reached the limit may have lost some, so it is refused rather than served partly.
+    if (request.rawHeaders.length / 2 >= maxHeaderFields) {
+      request.resume();
+      sendProblem(
+        response,
+        431,
+        "Request Header Fields Too Large",
+        `The request has ${maxHeaderFields} or more header fields; the host reads at most ${maxHeaderFields}.`,
+        { connection: "close" },
+      );
+      return;
+    }
     const url = requestUrl(request.url, request.headers.host, options.fallbackHost());
     if (!url) {
       request.resume();
@@ -225,6 +263,23 @@ export function createDevHostServer(options: DevHostServerOptions): Server {
         sendProblem(response, 500, "Internal Server Error", "The dev host failed to handle the request; see its log.");
     });
   });
+  // Node calls clientError once per packet it cannot parse: the first call answers, the rest find the
+  // socket answered (or no longer writable) and leave it to close.
+  const refused = new WeakSet<object>();
+  server.on("clientError", (error: Error & ClientErrorLike, socket) => {
+    if (refused.has(socket)) return;
+    refused.add(socket);
+    const refusal = refusalFor(error);
+    if (!refusal || answering.has(socket)) {
+      socket.destroy();
+      return;
+    }
+    sendProblemOnSocket(socket, refusal.status, refusal.title, refusal.detail);
+  });
+  server.on("connect", (_request: IncomingMessage, socket: Duplex) => {
+    sendProblemOnSocket(socket, connectRefusal.status, connectRefusal.title, connectRefusal.detail);
+  });
+  server.maxHeadersCount = maxHeaderFields;
   // An idle keep-alive connection must not hold up close().
   server.keepAliveTimeout = 5_000;
   return server;

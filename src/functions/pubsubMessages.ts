@@ -7,7 +7,7 @@ import { problem } from "../http/problem.js";
 import { parseJson, readBodyWithLimit } from "../http/readBody.js";
 import { json, unavailable } from "../http/responses.js";
 import { serviceProblem } from "../http/serviceProblem.js";
-import { webPubSubGroupName, webPubSubUserId } from "../services/webpubsub/webPubSubNames.js";
+import { isWebPubSubNameError, webPubSubGroupName, webPubSubUserId } from "../services/webpubsub/webPubSubNames.js";
 import { serviceCallTimeoutMs } from "../config.js";
 import { webPubSub } from "../resources/webPubSub.js";
 import { getService } from "../runtime.js";
@@ -58,6 +58,8 @@ export async function pubsubMessages(request: HttpRequest, context: InvocationCo
     // spec: sends are fire-and-forget, 202.
     return json(202, { sent: true, to: group !== undefined ? { group } : userId !== undefined ? { userId } : "all" });
   } catch (error) {
+    // The service module checks names again; a refusal there is still the caller's input.
+    if (isWebPubSubNameError(error)) return problem(400, "Invalid body", `'${error.field}': ${error.message}`);
     return serviceProblem(webPubSub.displayName, error, context, webPubSub.failureSignatures);
   }
 }

@@ -4,10 +4,11 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { z } from "zod";
 import { printable } from "../http/printableName.js";
+import { problem } from "../http/problem.js";
 import { parseQuery } from "../http/queryParameters.js";
 import { json, unavailable } from "../http/responses.js";
 import { serviceProblem } from "../http/serviceProblem.js";
-import { webPubSubUserId } from "../services/webpubsub/webPubSubNames.js";
+import { isWebPubSubNameError, webPubSubUserId } from "../services/webpubsub/webPubSubNames.js";
 import { serviceCallTimeoutMs } from "../config.js";
 import { liveGroup, webPubSub } from "../resources/webPubSub.js";
 import { getService } from "../runtime.js";
@@ -29,6 +30,8 @@ export async function pubsubNegotiate(request: HttpRequest, context: InvocationC
     // The URL carries a short-lived client token for this caller: not cacheable anywhere.
     return json(200, { url });
   } catch (error) {
+    // The service module checks names again; a refusal there is still the caller's input.
+    if (isWebPubSubNameError(error)) return problem(400, "Invalid query parameter", `'${error.field}': ${error.message}`);
     return serviceProblem(webPubSub.displayName, error, context, webPubSub.failureSignatures);
   }
 }

@@ -1,5 +1,6 @@
 // POST /api/quantum/jobs — submit an ionq.circuit.v1 circuit (202 + Location); GET /api/quantum/jobs — list.
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import { isRestError } from "@azure/core-rest-pipeline";
 import { z } from "zod";
 import { problem } from "../http/problem.js";
 import { pageSizeParameter, parseQuery } from "../http/queryParameters.js";
@@ -50,6 +51,9 @@ async function listJobs(request: HttpRequest, context: InvocationContext): Promi
     return json(200, await service.value.listJobs({ ...parsed.value, abortSignal: AbortSignal.timeout(serviceCallTimeoutMs) }));
   } catch (error) {
     if (isQuantumInputError(error)) return problem(400, "Invalid query parameter", error.message);
+    // The continuation is the caller's: a page link the service refuses (400) was not one it issued.
+    if (parsed.value.continuation !== undefined && isRestError(error) && error.statusCode === 400)
+      return problem(400, "Invalid query parameter", "'continuation' is not a token from a previous page.");
     return serviceProblem(quantum.displayName, error, context, quantum.failureSignatures);
   }
 }

@@ -12,6 +12,7 @@ import { readBounded } from "../../shared/boundedBody.js";
 import { isGuid } from "../../shared/guid.js";
 import { parseIonqCircuit, defaultIonqTarget, defaultShots, maxShots, type IonqCircuit } from "./ionqCircuit.js";
 import type { JobDetails } from "./jobDetails.js";
+import { createOfferedTargets } from "./offeredTargets.js";
 import { createQuantumClient, type QuantumClient } from "./quantumClient.js";
 import { QuantumInputError } from "./quantumInputError.js";
 import { redactSas, withoutSas } from "./redactSas.js";
@@ -112,6 +113,7 @@ export function createQuantumJobService(options: {
   retries?: number;
 }): QuantumJobService {
   const client: QuantumClient = createQuantumClient(options);
+  const offeredTargets = createOfferedTargets({ listProviderStatus: (read) => client.listProviderStatus(read) });
 
   /** A blob URL with a SAS that is valid for a while: the service's own if fresh, else a new one (as the SDK does). */
   async function readableBlobUrl(url: string, abortSignal: AbortSignal | undefined): Promise<string> {
@@ -148,6 +150,12 @@ export function createQuantumJobService(options: {
       if (!valid.ok) throw new QuantumInputError(valid.message);
       if (!Number.isInteger(shots) || shots < 1 || shots > maxShots)
         throw new QuantumInputError(`shots must be a whole number from 1 to ${maxShots}.`);
+      // Only a target the workspace offers: the service refuses the others at Jobs_Create, after the upload.
+      const offered = await offeredTargets.targetsOf(ionqProviderId, { abortSignal });
+      if (!offered.includes(target))
+        throw new QuantumInputError(
+          `target: ${target.slice(0, 128)} is not offered by this workspace; it offers ${offered.length > 0 ? offered.join(", ") : "no IonQ targets"}.`,
+        );
 
       const jobId = randomUUID();
       const containerUri = await client.getSasUri({ containerName: `job-${jobId}` }, { abortSignal });

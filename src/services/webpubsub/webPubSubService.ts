@@ -1,9 +1,11 @@
 // The app's operations on Azure Web PubSub through @azure/web-pubsub with the app's shared credential
 // (Entra ID; no access key anywhere): client URLs minted by WebPubSub_GenerateClientToken, sends to all,
 // a group or a user, and an access check that proves the identity holds the permission negotiate needs.
+// Every name is checked here too, not only by the functions: a caller that skips their validation still
+// cannot turn a send to one user or group into a send to everyone (see webPubSubNames.ts).
 import type { TokenCredential } from "@azure/core-auth";
 import { WebPubSubServiceClient } from "@azure/web-pubsub";
-import { assertWebPubSubName, webPubSubGroupName, webPubSubHubName, webPubSubUserId } from "./webPubSubNames.js";
+import { assertWebPubSubName, WebPubSubNameError, webPubSubGroupName, webPubSubHubName, webPubSubUserId } from "./webPubSubNames.js";
 
 export interface WebPubSubService {
   /** A client access URL (`wss://…/client/hubs/<hub>?access_token=…`) via :generateToken, never an access key. */
@@ -36,7 +38,7 @@ export function createWebPubSubService(options: {
   credential: TokenCredential;
   retries?: number;
 }): WebPubSubService {
-  const hub = assertWebPubSubName(webPubSubHubName, options.hub);
+  const hub = assertWebPubSubName(webPubSubHubName, "hub", options.hub);
   const client = new WebPubSubServiceClient(options.endpoint, options.credential, hub, {
     retryOptions: { maxRetries: options.retries ?? 2 },
   });
@@ -69,8 +71,8 @@ export function createWebPubSubService(options: {
 
   return {
     async mintClientUrl({ userId, groups, roles, minutesToExpire, abortSignal }) {
-      if (userId !== undefined) assertWebPubSubName(webPubSubUserId, userId);
-      for (const group of groups ?? []) assertWebPubSubName(webPubSubGroupName, group);
+      if (userId !== undefined) assertWebPubSubName(webPubSubUserId, "userId", userId);
+      for (const group of groups ?? []) assertWebPubSubName(webPubSubGroupName, "groups", group);
       if (minutesToExpire !== undefined && (!Number.isInteger(minutesToExpire) || minutesToExpire < 1))
         throw new TypeError("minutesToExpire must be a whole number of minutes, at least 1");
       const { url } = await client.getClientAccessToken({
@@ -84,17 +86,17 @@ export function createWebPubSubService(options: {
     },
 
     async sendMessage({ message, contentType, group, userId, abortSignal }) {
-      if (group !== undefined && userId !== undefined) throw new TypeError("give group or userId, not both");
+      if (group !== undefined && userId !== undefined) throw new WebPubSubNameError("group", "give group or userId, not both");
       const target = {
-        ...(group !== undefined ? { group: assertWebPubSubName(webPubSubGroupName, group) } : {}),
-        ...(userId !== undefined ? { userId: assertWebPubSubName(webPubSubUserId, userId) } : {}),
+        ...(group !== undefined ? { group: assertWebPubSubName(webPubSubGroupName, "group", group) } : {}),
+        ...(userId !== undefined ? { userId: assertWebPubSubName(webPubSubUserId, "userId", userId) } : {}),
       };
       if (contentType === "text/plain") await sendText(message, target, abortSignal);
       else await sendJson(message, target, abortSignal);
     },
 
     async publishToGroup(group, message, publishOptions = {}) {
-      await sendJson(message, { group: assertWebPubSubName(webPubSubGroupName, group) }, publishOptions.abortSignal);
+      await sendJson(message, { group: assertWebPubSubName(webPubSubGroupName, "group", group) }, publishOptions.abortSignal);
     },
 
     async checkAccess({ abortSignal }) {
