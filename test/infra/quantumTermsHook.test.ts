@@ -3,7 +3,7 @@
 // (MarketplaceOrdering 2021-01-01 GetMarketplaceTerms example, flattened as az prints models), the quantum
 // extension's "No terms require to be accepted for provider '…'." for plans without terms, and az's own
 // "Please run 'az login' to setup account." when signed out. Nothing leaves the machine.
-import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -59,7 +59,8 @@ describe("the preprovision hook that accepts the Quantum plans' marketplace term
     dir = await mkdtemp(join(tmpdir(), "identity-probe-az-"));
     binDir = join(dir, "bin");
     emptyDir = join(dir, "empty");
-    await runProcess("mkdir", ["-p", binDir, emptyDir], { cwd: dir, timeoutMs: 10_000 });
+    await mkdir(binDir);
+    await mkdir(emptyDir);
     await writeFile(join(binDir, "az"), fakeAz);
     await chmod(join(binDir, "az"), 0o755);
   });
