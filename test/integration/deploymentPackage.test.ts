@@ -101,6 +101,11 @@ describe("the deployment package", () => {
     expect(azureYaml).toMatch(/^ {4}language: ts$/m);
   });
 
+  it("has a .funcignore that azd >= 1.23.12 accepts with remoteBuild: false (it must not exclude node_modules)", async () => {
+    const funcignore = (await readFile(join(projectRoot, ".funcignore"), "utf8")).split("\n").map((line) => line.trim());
+    expect(funcignore.filter((line) => /^\/?node_modules\/?(\*\*)?$/.test(line))).toEqual([]);
+  });
+
   it(`holds only dist/app, host.json, package.json and production dependencies, in less than ${maxPackageBytes / 1024 / 1024} MB`, async () => {
     const files = await filesUnder(packageDir);
     const outside = files.filter((file) => !/^(dist\/app\/.+\.js|host\.json|package\.json|node_modules\/.+)$/.test(file.path));
