@@ -1,12 +1,23 @@
-// Role assignments for ONE managed identity of the function app (main.bicep deploys this module once for
-// each identity that identityMode enables). Every assignment is at resource scope (storage account,
-// container, Web PubSub, Quantum workspace, Application Insights), never resource group or subscription.
+// Role assignments for ONE managed identity of the function app (main.bicep deploys this module once for each
+// identity that identityMode enables). Every data role is at resource scope (storage account, container, Web
+// PubSub, Quantum workspace, Application Insights); the only wider grant is Reader on the resource group, which
+// grants no data action. infra/README.md gives the reason and source of each grant.
+//
+// The identity the app runs as (`isAppRuntime`) also runs the Functions host: it gets host storage, the probe
+// history and telemetry ingestion. An identity that is only probed (the system-assigned one in Both mode) gets
+// exactly the data roles its access checks need, and nothing the host uses.
 
 @description('Object (principal) ID of the app\'s managed identity.')
 param principalId string
 
-@description('Name of the app\'s storage account (host storage and the app\'s containers).')
-param storageAccountName string
+@description('Whether the app runs as this identity (host storage, deployment package, history, telemetry), or only probes it.')
+param isAppRuntime bool
+
+@description('Name of the Functions host\'s storage account (AzureWebJobsStorage and the deployment container).')
+param hostStorageAccountName string
+
+@description('Name of the app\'s data storage account (blob API and probe history containers).')
+param dataStorageAccountName string
 
 @description('Container of the blob API (AZURE_STORAGE_CONTAINER).')
 param appContainerName string
@@ -23,8 +34,11 @@ param quantumWorkspaceName string
 @description('Name of the Application Insights component.')
 param applicationInsightsName string
 
-@description('Also grant Contributor on the Quantum workspace (the documented job-submission grant before Quantum Workspace Data Contributor is enforced). Set false to keep only the data role.')
+@description('Also grant Contributor on the Quantum workspace (the grant Microsoft documented before the data role existed). Off by default: Quantum Workspace Data Contributor submits and reads jobs.')
 param grantQuantumContributor bool
+
+@description('Grant Reader on the resource group: lets the identity list its resource group as `az group list` does and read role assignments.')
+param grantResourceGroupReader bool
 
 var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
@@ -33,10 +47,15 @@ var roles = {
   quantumWorkspaceDataContributor: 'c1410b24-3e69-4857-8f86-4d0a2e603250'
   contributor: 'b24988ac-6180-42a0-ab88-20f7382dd24c'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+  reader: 'acdd72a7-3385-48ef-bd42-f606fba81ae7'
 }
 
-resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
-  name: storageAccountName
+resource hostStorage 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
+  name: hostStorageAccountName
+}
+
+resource dataStorage 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
+  name: dataStorageAccountName
 
   resource blobService 'blobServices' existing = {
     name: 'default'
@@ -64,11 +83,11 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
 }
 
 // Functions host storage (AzureWebJobsStorage__*) and the Flex Consumption deployment container: the host
-// creates and leases its own containers, so it needs Storage Blob Data Owner on the account, as in
-// Microsoft's Flex Consumption quickstarts.
-resource hostStorageOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, principalId, subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner))
-  scope: storage
+// creates and leases its own containers, so it needs Storage Blob Data Owner on its account, as in Microsoft's
+// Flex Consumption quickstarts. That account holds no app data.
+resource hostStorageOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (isAppRuntime) {
+  name: guid(hostStorage.id, principalId, subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner))
+  scope: hostStorage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
     principalId: principalId
@@ -76,12 +95,10 @@ resource hostStorageOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
-// The app's own data, scoped to exactly the two containers it uses. While they share the host storage
-// account this is covered by the Owner grant above, but it is the grant the health report's remediation
-// names, and it stays correct (and minimal) when the app's containers move to an account of their own.
+// The blob API's container: what the storage access check reads (container properties) and the blob API writes.
 resource appContainerContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage::blobService::appContainer.id, principalId, subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor))
-  scope: storage::blobService::appContainer
+  name: guid(dataStorage::blobService::appContainer.id, principalId, subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor))
+  scope: dataStorage::blobService::appContainer
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
     principalId: principalId
@@ -89,9 +106,10 @@ resource appContainerContributor 'Microsoft.Authorization/roleAssignments@2022-0
   }
 }
 
-resource historyContainerContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage::blobService::historyContainer.id, principalId, subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor))
-  scope: storage::blobService::historyContainer
+// The probe history: written by the timer and read by the history route, both as the app's own identity.
+resource historyContainerContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (isAppRuntime) {
+  name: guid(dataStorage::blobService::historyContainer.id, principalId, subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor))
+  scope: dataStorage::blobService::historyContainer
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
     principalId: principalId
@@ -99,7 +117,7 @@ resource historyContainerContributor 'Microsoft.Authorization/roleAssignments@20
   }
 }
 
-// Send messages and mint client access tokens (:generateToken) for negotiate.
+// Send messages and mint client access tokens (:generateToken) for negotiate: the Web PubSub access check.
 resource webPubSubOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(webPubSub.id, principalId, subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.webPubSubServiceOwner))
   scope: webPubSub
@@ -110,7 +128,7 @@ resource webPubSubOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-// Submit, read, list and cancel jobs through the Quantum data plane.
+// Submit, read, list and cancel jobs through the Quantum data plane: the Quantum access check lists jobs.
 resource quantumDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(quantumWorkspace.id, principalId, subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.quantumWorkspaceDataContributor))
   scope: quantumWorkspace
@@ -121,8 +139,8 @@ resource quantumDataContributor 'Microsoft.Authorization/roleAssignments@2022-04
   }
 }
 
-// Contributor on the workspace only (never its resource group): the grant Microsoft has documented for
-// submitting jobs. Drop it with grantQuantumContributor=false once the data role alone is enforced.
+// Contributor on the workspace only (never its resource group), and only when asked for: it carries `*`
+// actions (delete the workspace, add paid providers, enable and list API keys) that job submission never needs.
 resource quantumContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (grantQuantumContributor) {
   name: guid(quantumWorkspace.id, principalId, subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.contributor))
   scope: quantumWorkspace
@@ -133,12 +151,24 @@ resource quantumContributor 'Microsoft.Authorization/roleAssignments@2022-04-01'
   }
 }
 
-// Entra ID-authenticated telemetry ingestion (Application Insights has local auth disabled).
-resource monitoringPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+// Entra ID-authenticated telemetry ingestion (Application Insights has local auth disabled): the host sends it
+// as the identity the app runs as.
+resource monitoringPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (isAppRuntime) {
   name: guid(applicationInsights.id, principalId, subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher))
   scope: applicationInsights
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Reader on the app's resource group: `GET /subscriptions/{id}/resourcegroups` lists it (seed 004's `az group
+// list` check), and role assignments at and below it can be read to explain a 403. Reader has no data actions.
+resource resourceGroupReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (grantResourceGroupReader) {
+  name: guid(resourceGroup().id, principalId, subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.reader))
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.reader)
     principalId: principalId
     principalType: 'ServicePrincipal'
   }

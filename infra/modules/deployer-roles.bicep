@@ -1,6 +1,7 @@
-// Data-plane roles for the person (or pipeline) running `azd up`, so the CLI probe and the blob,
-// Web PubSub and Quantum commands can be run against the deployment from a workstation. Only data roles,
-// only at resource scope; no host-storage Owner and no Contributor.
+// Data-plane roles for the person (or pipeline) running `azd up`, so the CLI probe and the blob, Web PubSub
+// and Quantum commands can be run against the deployment from a workstation. Deployed only when asked for
+// (grantDeployerRoles): azd always sets AZURE_PRINCIPAL_ID, so its presence is no request. Only data roles,
+// only at resource scope, only on the app's data; no host storage, no Contributor.
 
 @description('Object ID of the deployer (azd passes AZURE_PRINCIPAL_ID).')
 param principalId string
@@ -13,8 +14,8 @@ param principalId string
 ])
 param principalType string
 
-@description('Name of the app\'s storage account.')
-param storageAccountName string
+@description('Name of the app\'s data storage account.')
+param dataStorageAccountName string
 
 @description('Container of the blob API.')
 param appContainerName string
@@ -35,7 +36,7 @@ var roles = {
 }
 
 resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
-  name: storageAccountName
+  name: dataStorageAccountName
 
   resource blobService 'blobServices' existing = {
     name: 'default'

@@ -31,7 +31,7 @@ param userAssignedIdentityId string
 @description('Client ID of the user-assigned identity.')
 param userAssignedIdentityClientId string
 
-@description('Name of the app\'s storage account (host storage and app containers).')
+@description('Name of the Functions host\'s storage account (AzureWebJobsStorage and the deployment container).')
 param storageAccountName string
 
 @description('Blob endpoint of the app\'s storage account, without trailing slash.')

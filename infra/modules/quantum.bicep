@@ -1,9 +1,7 @@
 // Azure Quantum workspace with its own linked storage account (job input/output data).
 //
-// The linked account is separate from the app's storage on purpose: Microsoft's Bicep guide for Quantum
-// workspaces gives the workspace's system-assigned identity Contributor on its linked storage, and
-// Contributor on the app's host storage would let the workspace change that account's settings
-// (including re-enabling shared keys). A separate account keeps that grant away from the app's data.
+// The linked account is separate from the app's storage: the workspace's identity manages it (Storage Account
+// Contributor), which must never reach the app's host storage or data.
 
 @description('Name of the Quantum workspace.')
 @minLength(2)
@@ -21,20 +19,10 @@ param location string
 @description('Tags applied to both resources.')
 param tags object
 
-@description('Providers and plans (SKUs) added to the workspace. Paid plans may need their marketplace terms accepted first (az quantum offerings accept-terms).')
-param providers array = [
-  {
-    providerId: 'ionq'
-    providerSku: 'pay-as-you-go-cred'
-  }
-  {
-    // Microsoft's free provider (Resource Estimator); the CLI adds it to every new workspace.
-    providerId: 'microsoft-qc'
-    providerSku: 'learn-and-develop'
-  }
-]
+@description('Providers and plans (SKUs) added to the workspace, as { providerId, providerSku }. Marketplace plans need their terms accepted first (the azd preprovision hook does it).')
+param providers array
 
-var contributorRoleId = 'b24988ac-6180-42a0-ab88-20f7382dd24c'
+var storageAccountContributorRoleId = '17d1049b-9a84-46fb-8f53-869881c3d3ab'
 var storageBlobDataContributorRoleId = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 
 resource linkedStorage 'Microsoft.Storage/storageAccounts@2024-01-01' = {
@@ -77,21 +65,23 @@ resource workspace 'Microsoft.Quantum/workspaces@2025-12-15-preview' = {
   }
 }
 
-// Microsoft's documented requirement ("Manage quantum workspaces using Bicep"): the workspace identity
-// is Contributor on its linked storage account so it can read and write job data.
-resource workspaceStorageContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(linkedStorage.id, workspace.id, subscriptionResourceId('Microsoft.Authorization/roleDefinitions', contributorRoleId))
+// The two roles Microsoft's own workspace template gives the workspace identity on its linked storage
+// (Azure/azure-cli-extensions src/quantum/azext_quantum/operations/templates/create-workspace-and-assign-role.json:
+// storageAccountContributorRoleId 17d1049b-…, storageBlobDataContributorRoleId ba92f5b4-…), and the two that
+// Azure Quantum's troubleshooting page says to assign when jobs fail with 'Forbidden' ("Assign the Storage
+// Account Contributor and Storage Blob Data Contributor roles to your workspace on the storage account"). With
+// shared keys disabled the workspace can only issue user-delegation SAS URIs, which need the data role. The
+// older Bicep guide's Contributor would also let the workspace change the account's access control.
+resource workspaceStorageAccountContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(linkedStorage.id, workspace.id, subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageAccountContributorRoleId))
   scope: linkedStorage
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', contributorRoleId)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageAccountContributorRoleId)
     principalId: workspace.identity.principalId
     principalType: 'ServicePrincipal'
   }
 }
 
-// The portal's workspace creation also gives the workspace Storage Blob Data Contributor on the linked
-// account (see Azure Quantum "common issues": 'Forbidden' on first job). With shared keys disabled the
-// workspace can only hand out user-delegation SAS URIs, which need this data-plane role.
 resource workspaceStorageBlobDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(linkedStorage.id, workspace.id, subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributorRoleId))
   scope: linkedStorage

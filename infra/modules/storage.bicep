@@ -1,6 +1,8 @@
-// The app's storage account: Functions host storage (identity-based AzureWebJobsStorage), the Flex
-// Consumption deployment package container, and the app's own containers (blob API and probe history).
-// Shared key (account key and account-SAS) authorization is disabled: every caller uses Entra ID.
+// A storage account with private blob containers. main.bicep deploys it twice: the Functions host's account
+// (identity-based AzureWebJobsStorage and the Flex Consumption deployment container) and the app's data account
+// (the blob API's container and the probe history), so that the host's Storage Blob Data Owner grant never
+// reaches the app's data. Shared key (account key and account-SAS) authorization is disabled: every caller
+// uses Entra ID.
 
 @description('Name of the storage account (3-24 lowercase letters and digits).')
 @minLength(3)
@@ -13,14 +15,8 @@ param location string
 @description('Tags applied to the account.')
 param tags object
 
-@description('Container the blob API reads and writes (AZURE_STORAGE_CONTAINER).')
-param appContainerName string
-
-@description('Container the timer probe writes its reports to (PROBE_HISTORY_CONTAINER).')
-param historyContainerName string
-
-@description('Container Flex Consumption deploys the app package from (functionAppConfig.deployment.storage).')
-param deploymentContainerName string
+@description('Private blob containers to create.')
+param containerNames string[]
 
 resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' = {
   name: name
@@ -51,29 +47,15 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2024-01-01'
   name: 'default'
 }
 
-resource appContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
-  parent: blobService
-  name: appContainerName
-  properties: {
-    publicAccess: 'None'
+resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = [
+  for containerName in containerNames: {
+    parent: blobService
+    name: containerName
+    properties: {
+      publicAccess: 'None'
+    }
   }
-}
-
-resource historyContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
-  parent: blobService
-  name: historyContainerName
-  properties: {
-    publicAccess: 'None'
-  }
-}
-
-resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
-  parent: blobService
-  name: deploymentContainerName
-  properties: {
-    publicAccess: 'None'
-  }
-}
+]
 
 // primaryEndpoints.blob ends with '/'; the app's setting is documented without one.
 var blobEndpointWithSlash = storage.properties.primaryEndpoints.blob
@@ -83,6 +65,3 @@ output id string = storage.id
 output blobEndpoint string = endsWith(blobEndpointWithSlash, '/')
   ? take(blobEndpointWithSlash, length(blobEndpointWithSlash) - 1)
   : blobEndpointWithSlash
-output appContainerName string = appContainer.name
-output historyContainerName string = historyContainer.name
-output deploymentContainerName string = deploymentContainer.name

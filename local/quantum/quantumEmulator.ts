@@ -16,8 +16,26 @@ import { quantumRoutes, type QuantumRoute } from "./quantumRoutes.js";
 import { QuantumServiceError, writeQuantumError } from "./quantumServiceError.js";
 import type { EmulatorServerOptions } from "../emulatorServerOptions.js";
 
-/** The spec this emulator implements. */
-export const quantumEmulatorApiVersions: readonly string[] = ["2026-08-01-preview"];
+/**
+ * The api-versions this emulator implements: the one Microsoft's Python SDK sends (2026-01-15-preview,
+ * azure-quantum-python `_client/_configuration.py`) and the spec in specs/quantum (2026-08-01-preview). Their
+ * routes and bodies are the same for every operation emulated here.
+ */
+export const quantumEmulatorApiVersions: readonly string[] = ["2026-01-15-preview", "2026-08-01-preview"];
+const newestKnownApiVersion = "2026-08-01-preview";
+
+/**
+ * Whether the emulator serves `apiVersion`: a version it implements, or a later dated version (served as the
+ * newest it knows), since the service accepts api-versions newer than the specs published for it (issue 11).
+ * Earlier versions differ (Jobs_Cancel arrived in 2025-12-01-preview, container creation by Storage_GetSasUri in
+ * 2026-01-15-preview: spec descriptions) and are refused.
+ */
+export function isServedApiVersion(apiVersion: string): boolean {
+  if (quantumEmulatorApiVersions.includes(apiVersion)) return true;
+  const date = /^(\d{4}-\d{2}-\d{2})(-preview)?$/.exec(apiVersion)?.[1];
+  const isRealDate = date !== undefined && !Number.isNaN(Date.parse(date)) && new Date(date).toISOString().startsWith(date);
+  return isRealDate && date > newestKnownApiVersion.slice(0, 10);
+}
 
 /** Roles: by default defaultPrivilegedObjectIds get "Quantum Workspace Data Contributor". */
 export interface QuantumEmulatorOptions extends EmulatorServerOptions {
@@ -34,6 +52,11 @@ export interface QuantumEmulatorOptions extends EmulatorServerOptions {
   seed?: number;
   /** Tenant named in 401 challenges; the local tenant by default. */
   tenantId?: string;
+  /**
+   * How Jobs_Cancel answers: "production" (default) with 204 No Content as the service does, or "spec" with 200
+   * and the JobDetails, as the spec and its Jobs_Cancel example say; clients must handle both.
+   */
+  cancelResponse?: "production" | "spec";
 }
 
 export interface QuantumEmulator {
@@ -121,7 +144,7 @@ export async function startQuantumEmulator(options: QuantumEmulatorOptions): Pro
         "The api-version query parameter (?api-version=) is required for all requests.",
       );
     const apiVersion = apiVersions[0] ?? "";
-    if (apiVersions.length > 1 || !quantumEmulatorApiVersions.includes(apiVersion))
+    if (apiVersions.length > 1 || !isServedApiVersion(apiVersion))
       throw new QuantumServiceError(
         400,
         "UnsupportedApiVersion",
@@ -149,7 +172,17 @@ export async function startQuantumEmulator(options: QuantumEmulatorOptions): Pro
       throw new QuantumServiceError(400, "InvalidJobId", "The job ID must be a UUID (spec: jobId pattern).", { target: "jobId" });
 
     authorization.authorize(caller, route.action);
-    const result = await route.handle({ request, url, endpoint, jobId, caller, store, storage, apiVersion });
+    const result = await route.handle({
+      request,
+      url,
+      endpoint,
+      jobId,
+      caller,
+      store,
+      storage,
+      apiVersion,
+      cancelResponse: options.cancelResponse ?? "production",
+    });
     sendJson(response, result.status, result.body, { "x-ms-request-id": requestId });
   }
 

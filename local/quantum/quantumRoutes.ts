@@ -1,4 +1,5 @@
-// The emulated operations of spec "Azure Quantum Workspace Services" 2026-08-01-preview, one route each, under
+// The emulated operations of spec "Azure Quantum Workspace Services" (2026-01-15-preview and 2026-08-01-preview
+// have the same shapes for these), one route each, under
 // /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Quantum/workspaces/{workspaceName}.
 // Each names its operationId and the data action it needs; the router (quantumEmulator.ts) has already checked
 // the api-version, the token, the workspace and the job ID by the time a handler runs.
@@ -23,6 +24,8 @@ export interface RouteContext {
   readonly store: QuantumJobStore;
   readonly storage: LinkedStorage;
   readonly apiVersion: string;
+  /** Jobs_Cancel: 204 as production answers, or 200 with JobDetails as the spec says. */
+  readonly cancelResponse: "production" | "spec";
 }
 
 export interface RouteResult {
@@ -144,10 +147,14 @@ export const quantumRoutes: readonly QuantumRoute[] = [
     method: "POST",
     suffix: /^\/jobs\/([^/:]+):cancel$/i,
     action: write,
-    async handle({ request, jobId = "", store }) {
+    async handle({ request, jobId = "", store, cancelResponse }) {
       // The operation has no body; one that is sent is read (bounded) and ignored.
       await readRequestBody(request, smallBodyBytes);
-      return { status: 200, body: store.cancel(jobId) };
+      const job = store.cancel(jobId);
+      // Production answers 204 No Content, not the spec's 200 with JobDetails: azure-quantum-python
+      // `workspace.py` Workspace.cancel_job catches it ("because of historical behavior of the service, the 204 No
+      // Content response is returned when cancellation request is succeeded") and reads the job back with Jobs_Get.
+      return cancelResponse === "spec" ? { status: 200, body: job } : { status: 204 };
     },
   },
   {

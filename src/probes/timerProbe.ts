@@ -32,6 +32,33 @@ export interface TimerProbe {
   run(invocationId: string, log: ProbeLogger): Promise<TimerProbeRun>;
 }
 
+/**
+ * The per-run log line is this prefix and one JSON object: `identityProbe.run {"event":"identityProbe.run",…}`.
+ * The Functions host writes a context.log line to Application Insights `traces` as `message`, unchanged, with
+ * category `Function.<function name>.User`; the alert rules (infra/modules/alerts.bicep) select the line with
+ * `startswith` and read its fields with parse_json. test/infra/alertRules.test.ts runs the timer and checks the
+ * rules' queries against its real lines. The line carries statuses, categories and identity labels only: no
+ * principal or tenant ID, no token, no error text.
+ */
+export const runLogPrefix = "identityProbe.run ";
+export const runLogEvent = "identityProbe.run";
+
+/** What the run line says about one check entry that failed. */
+interface FailingCheck {
+  readonly check: string;
+  /** The identity's label (`system`, `user-assigned`, `user-assigned-2`), never an ID. */
+  readonly identity: string;
+  readonly category: string;
+}
+
+function failingChecks(report: HealthReport): FailingCheck[] {
+  return Object.entries(report.checks).flatMap(([check, entries]) =>
+    entries
+      .filter((entry) => entry.status === "fail")
+      .map((entry) => ({ check, identity: entry.identity ?? "app", category: entry.errorCategory ?? "unknown" })),
+  );
+}
+
 /** What the timer compares between runs: this run's report or the last one read back from the history. */
 interface StatusView {
   readonly status: OverallStatus;
@@ -106,12 +133,14 @@ export function createTimerProbe(dependencies: TimerProbeDependencies): TimerPro
 
       const changes = describeChanges(previous, report);
       const transition = previous && previous.status !== report.status ? { from: previous.status, to: report.status } : undefined;
-      const line = JSON.stringify({
-        event: "identityProbe",
+      const line = `${runLogPrefix}${JSON.stringify({
+        event: runLogEvent,
         status: report.status,
+        runId: invocationId,
+        failing: failingChecks(report),
         checks: checkStatuses(report),
         historyBlob: recorded ?? null,
-      });
+      })}`;
       if (report.status === "fail") log.error(line);
       else if (report.status === "warn") log.warn(line);
       else log.info(line);

@@ -3,6 +3,7 @@
 // learn built-in-roles, dataActions `Microsoft.Quantum/Workspaces/jobs/read` and `…/jobs/write`).
 import { z } from "zod";
 import { httpsEndpointSchema } from "../config.js";
+import { defaultQuantumApiVersion } from "../services/quantum/quantumClient.js";
 import { createQuantumJobService, type QuantumJobService } from "../services/quantum/quantumJobService.js";
 import { parseWorkspaceId, type QuantumWorkspaceId } from "../services/quantum/workspaceId.js";
 import { perCredential, type ResourceDefinition } from "./resourceDefinition.js";
@@ -10,9 +11,17 @@ import { perCredential, type ResourceDefinition } from "./resourceDefinition.js"
 export interface QuantumSettings {
   readonly endpoint: string;
   readonly workspace: QuantumWorkspaceId;
+  /** The data-plane api-version the client sends (AZURE_QUANTUM_API_VERSION). */
+  readonly apiVersion: string;
 }
 
 const jobs = "Microsoft.Quantum/Workspaces/jobs";
+
+/** Azure api-versions are dates, optionally with a `-preview` suffix (e.g. 2026-01-15-preview). */
+const apiVersionSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, "must be a Quantum data-plane api-version such as 2026-01-15-preview");
 
 const workspaceIdSchema = z.string().transform((value, ctx) => {
   const parsed = parseWorkspaceId(value);
@@ -26,7 +35,7 @@ export const quantum: ResourceDefinition<QuantumSettings, QuantumJobService> = {
   displayName: "Azure Quantum",
   audience: "https://quantum.microsoft.com",
   endpointSetting: "AZURE_QUANTUM_ENDPOINT",
-  settingNames: ["AZURE_QUANTUM_ENDPOINT", "AZURE_QUANTUM_WORKSPACE_ID"],
+  settingNames: ["AZURE_QUANTUM_ENDPOINT", "AZURE_QUANTUM_WORKSPACE_ID", "AZURE_QUANTUM_API_VERSION"],
   scopeSetting: "AZURE_QUANTUM_WORKSPACE_ID",
   dataRole: { name: "Quantum Workspace Data Contributor", id: "c1410b24-3e69-4857-8f86-4d0a2e603250" },
   failureSignatures: [
@@ -59,6 +68,7 @@ export const quantum: ResourceDefinition<QuantumSettings, QuantumJobService> = {
   readSettings(reader) {
     const endpoint = reader.parse("AZURE_QUANTUM_ENDPOINT", httpsEndpointSchema);
     const workspace = reader.parse("AZURE_QUANTUM_WORKSPACE_ID", workspaceIdSchema);
+    const apiVersion = reader.parse("AZURE_QUANTUM_API_VERSION", apiVersionSchema, defaultQuantumApiVersion);
     const isEndpointSet = reader.raw("AZURE_QUANTUM_ENDPOINT") !== undefined;
     const isWorkspaceSet = reader.raw("AZURE_QUANTUM_WORKSPACE_ID") !== undefined;
     if (isEndpointSet && !isWorkspaceSet)
@@ -71,7 +81,7 @@ export const quantum: ResourceDefinition<QuantumSettings, QuantumJobService> = {
         "AZURE_QUANTUM_ENDPOINT",
         "AZURE_QUANTUM_ENDPOINT must be set with AZURE_QUANTUM_WORKSPACE_ID (e.g. https://westus.quantum.azure.com)",
       );
-    return endpoint && workspace ? { endpoint, workspace } : undefined;
+    return endpoint && workspace ? { endpoint, workspace, apiVersion } : undefined;
   },
 
   accessTarget: (settings) => ({
@@ -81,12 +91,9 @@ export const quantum: ResourceDefinition<QuantumSettings, QuantumJobService> = {
   }),
 
   createAccessCheck(settings) {
-    const serviceFor = perCredential((credential) =>
-      createQuantumJobService({ endpoint: settings.endpoint, workspace: settings.workspace, credential, retries: 0 }),
-    );
+    const serviceFor = perCredential((credential) => createQuantumJobService({ ...settings, credential, retries: 0 }));
     return (credential, abortSignal) => serviceFor(credential).checkAccess({ abortSignal });
   },
 
-  createService: (settings, credential) =>
-    createQuantumJobService({ endpoint: settings.endpoint, workspace: settings.workspace, credential }),
+  createService: (settings, credential) => createQuantumJobService({ ...settings, credential }),
 };

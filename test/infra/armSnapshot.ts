@@ -134,6 +134,9 @@ export function valueAt(value: Json | undefined, ...path: string[]): Json | unde
 export function roleAssignmentScope(resource: PredictedResource): string {
   const symbolic = /^\[extensionResourceId\('([^']+)', 'Microsoft\.Authorization\/roleAssignments', /.exec(resource.id);
   if (symbolic?.[1]) return symbolic[1];
+  // An assignment at resource group scope (no `scope:` in Bicep): resourceId(subscription, group, type, name).
+  const groupScoped = /^\[resourceId\('([^']+)', '([^']+)', 'Microsoft\.Authorization\/roleAssignments', /.exec(resource.id);
+  if (groupScoped?.[1] && groupScoped[2]) return `/subscriptions/${groupScoped[1]}/resourceGroups/${groupScoped[2]}`;
   const marker = "/providers/Microsoft.Authorization/roleAssignments/";
   const at = resource.id.indexOf(marker);
   if (at < 0) throw new Error(`not a role assignment ID: ${resource.id}`);

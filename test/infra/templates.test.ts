@@ -11,20 +11,22 @@ import { isJsonObject, type Json, type JsonObject } from "./armSnapshot.js";
 
 const { cli: foundCli, skip } = bicepAvailability();
 
-/** Built-in roles DESIGN section 5 allows (plus what the Quantum workspace needs on its own storage). */
+/** Built-in roles DESIGN section 5 allows (plus what the Quantum workspace and the alert rules need). */
 const allowedRoleIds = new Set([
   "b7e6dc6d-f1e8-4753-8033-0f276bb0955b", // Storage Blob Data Owner
   "ba92f5b4-2d11-453d-a403-e96b0029c9fe", // Storage Blob Data Contributor
   "12cf5a90-567b-43ae-8102-96cf46c7d9b4", // Web PubSub Service Owner
   "c1410b24-3e69-4857-8f86-4d0a2e603250", // Quantum Workspace Data Contributor
-  "b24988ac-6180-42a0-ab88-20f7382dd24c", // Contributor (Quantum workspace; workspace -> its linked storage)
+  "b24988ac-6180-42a0-ab88-20f7382dd24c", // Contributor (Quantum workspace, only with grantQuantumContributor)
   "3913510d-42f4-4e42-8a64-420c390055eb", // Monitoring Metrics Publisher
+  "17d1049b-9a84-46fb-8f53-869881c3d3ab", // Storage Account Contributor (the Quantum workspace on its linked storage)
+  "acdd72a7-3385-48ef-bd42-f606fba81ae7", // Reader (app identities on the resource group; alert rules on the component)
 ]);
+const readerRoleId = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
 const forbiddenRoleIds = [
   "8e3af657-a8ff-443c-a57c-2fe08c4dcb35", // Owner
   "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9", // User Access Administrator
   "f58310d9-a9f6-439a-9e8d-f62e7b41a168", // Role Based Access Control Administrator
-  "17d1049b-9a84-46fb-8f53-869881c3d3ab", // Storage Account Contributor (can list keys)
 ];
 
 const securityRules = [
@@ -160,7 +162,7 @@ describe.skipIf(skip)("infra templates (bicep build / lint)", () => {
     expect(compiledText).not.toMatch(/AccountKey=|SharedAccessKey|primaryKey|InstrumentationKey/i);
   });
 
-  it("assigns only the roles of DESIGN section 5, each at resource scope with a deterministic name", () => {
+  it("assigns only the roles of DESIGN section 5, at resource scope (Reader alone at resource group scope), with deterministic names", () => {
     // The only GUIDs in the template are built-in role definition IDs (held in `roles` variables).
     const guids = [...compiledText.matchAll(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi)].map((match) => match[0].toLowerCase());
     expect(new Set(guids)).toEqual(allowedRoleIds);
@@ -173,17 +175,18 @@ describe.skipIf(skip)("infra templates (bicep build / lint)", () => {
     expect(assignments.length).toBeGreaterThanOrEqual(14);
     for (const { node, resource } of assignments) {
       const where = `${node.path}: ${resource.name}`;
-      // Never in the subscription-scope template, always an extension of one resource.
+      // Never in the subscription-scope template; an extension of one resource, except Reader on the app's group.
       expect(node.path, where).not.toBe("main");
-      expect(resource.scope, where).toMatch(/^\[resourceId\('Microsoft\.[A-Za-z]+\/[A-Za-z/]+', parameters\('\w+'\)/);
-      expect(resource.name, where).toMatch(/^\[guid\(/);
       const roleDefinitionId = resource.properties?.roleDefinitionId;
       expect(roleDefinitionId, where).toMatch(/^\[subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions', /);
+      if (resource.scope === undefined) expect(String(roleDefinitionId), where).toContain("roles').reader");
+      else expect(resource.scope, where).toMatch(/^\[resourceId\('Microsoft\.[A-Za-z]+\/[A-Za-z/]+', parameters\('\w+'\)/);
+      expect(resource.name, where).toMatch(/^\[guid\(/);
       expect(resource.properties?.principalType, where).toBeDefined();
     }
   });
 
-  it("has no resource-group- or subscription-wide grant and no secure parameters to leak", () => {
+  it("has no subscription-wide grant, no resource-group-wide one but Reader, and no secure parameters to leak", () => {
     for (const node of templates(compiled)) {
       const parameters = isJsonObject(node.template.parameters) ? node.template.parameters : {};
       for (const [name, definition] of Object.entries(parameters)) {
@@ -191,6 +194,7 @@ describe.skipIf(skip)("infra templates (bicep build / lint)", () => {
       }
     }
     expect(compiledText).not.toMatch(/"scope":\s*"\[(resourceGroup|subscription)\(\)/);
+    expect(compiledText).toContain(readerRoleId);
   });
 
   it("outputs what azd and the CLI need, and nothing named like a secret", () => {
@@ -239,6 +243,24 @@ describe.skipIf(skip)("infra templates (bicep build / lint)", () => {
     expect(value("environmentName")).toBe("${AZURE_ENV_NAME}");
     expect(value("location")).toBe("${AZURE_LOCATION}");
     expect(value("principalId")).toBe("${AZURE_PRINCIPAL_ID}");
+    // Least privilege unless asked for: azd's AZURE_PRINCIPAL_ID alone grants the deployer nothing, Contributor on
+    // the Quantum workspace is opt-in, and Reader on the group (for arm:access) is opt-out. The template agrees.
+    const defaultOf = (name: string): Json | undefined => {
+      const definition = declared[name];
+      return isJsonObject(definition) ? definition.defaultValue : undefined;
+    };
+    for (const [name, azdValue, fallback] of [
+      ["grantDeployerRoles", "GRANT_DEPLOYER_ROLES", false],
+      ["grantQuantumContributor", "GRANT_QUANTUM_CONTRIBUTOR", false],
+      ["grantResourceGroupReader", "GRANT_RESOURCE_GROUP_READER", true],
+    ] as const) {
+      expect(value(name), name).toBe(`\${${azdValue}=${String(fallback)}}`);
+      expect(defaultOf(name), name).toBe(fallback);
+    }
+    expect(value("quantumProviders")).toBe(`\${QUANTUM_PROVIDERS=${String(defaultOf("quantumProviders"))}}`);
+    expect(value("quantumApiVersion")).toBe(`\${AZURE_QUANTUM_API_VERSION=${String(defaultOf("quantumApiVersion"))}}`);
+    expect(value("probeIntervalMinutes")).toBe(`\${IDENTITY_PROBE_INTERVAL_MINUTES=${String(defaultOf("probeIntervalMinutes"))}}`);
+    expect(value("alertEmails")).toBe("${ALERT_EMAILS=}");
     // Every template parameter without a default is supplied.
     for (const [name, definition] of Object.entries(declared)) {
       if (isJsonObject(definition) && !("defaultValue" in definition)) expect(Object.keys(given), name).toContain(name);

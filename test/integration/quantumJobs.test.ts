@@ -135,8 +135,11 @@ describe("Quantum jobs through the app's service against the local emulator", ()
     expect(job.results?.["7"]).toBeGreaterThan(0.4);
   });
 
-  it("cancels a job that is still waiting, and a second cancel answers the same", async () => {
-    const slow = serviceFor(await stack.startEmulator({ timing: { waitingMs: 10 * 60_000 } }));
+  it.each([
+    ["204 No Content, as production answers", "production"],
+    ["200 with the job, as the spec says", "spec"],
+  ] as const)("cancels a waiting job when Jobs_Cancel answers %s, and a second cancel answers the same", async (_, cancelResponse) => {
+    const slow = serviceFor(await stack.startEmulator({ timing: { waitingMs: 10 * 60_000 }, cancelResponse }));
     const submitted = await slow.submitJob({ circuit: bell });
     expect(submitted.status).toBe("Waiting");
     const cancelled = await slow.cancelJob(submitted.id);
@@ -164,6 +167,28 @@ describe("Quantum jobs through the app's service against the local emulator", ()
       .getContainerClient(`job-${submitted.id}`)
       .getBlobClient("rawOutputData");
     expect(await output.exists()).toBe(false);
+  });
+
+  it.each(["2026-01-15-preview", "2026-08-01-preview"])("runs, lists and cancels jobs with api-version %s", async (apiVersion) => {
+    const emulator = await stack.startEmulator({ timing: { waitingMs: 10 * 60_000 } });
+    const options = { endpoint: emulator.endpoint, workspace: workspaceOf(emulator), credential, apiVersion };
+    const versioned = createQuantumJobService(options);
+    const first = await versioned.submitJob({ circuit: bell, name: "first" });
+    await versioned.submitJob({ circuit: bell, name: "second" });
+    // The emulator echoes the api-version it was called with in nextLink: proof of what the client sent.
+    const page = await createQuantumClient(options).listJobs({ top: 1 });
+    expect(new URL(page.nextLink ?? "").searchParams.get("api-version")).toBe(apiVersion);
+    expect((await versioned.cancelJob(first.id)).status).toBe("Cancelled");
+    expect((await versioned.getJob(first.id)).status).toBe("Cancelled");
+  });
+
+  it("sends the api-version of Microsoft's Python SDK (2026-01-15-preview) when none is configured", async () => {
+    const emulator = await stack.startEmulator({ timing: { waitingMs: 10 * 60_000 } });
+    const own = createQuantumClient({ endpoint: emulator.endpoint, workspace: workspaceOf(emulator), credential });
+    await submitRawInput(JSON.stringify(bell), { client: own });
+    await submitRawInput(JSON.stringify(bell), { client: own });
+    const page = await own.listJobs({ top: 1 });
+    expect(new URL(page.nextLink ?? "").searchParams.get("api-version")).toBe("2026-01-15-preview");
   });
 
   it("refuses to cancel a finished job with 409 and leaves it Succeeded", async () => {

@@ -36,7 +36,7 @@ describe("the timer probe", () => {
     const names = await historyBlobs();
     expect(names).toHaveLength(2);
     for (const name of names) expect(name).toMatch(/^\d{4}\/\d{2}\/\d{2}\/\d{9}-test-[0-9a-f]+\.json$/);
-    expect(capturedOutput.some((line) => line.includes('"event":"identityProbe"') && line.includes('"status":"pass"'))).toBe(true);
+    expect(capturedOutput.some((line) => line.includes('identityProbe.run {"event":"identityProbe.run","status":"pass"'))).toBe(true);
   });
 
   it("never overwrites a recorded run", async () => {

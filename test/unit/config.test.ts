@@ -55,7 +55,10 @@ describe("configuration", () => {
       value: { endpoint: "https://acct.blob.core.windows.net", container: "identity-probe", historyContainer: "probe-history" },
     });
     expect(config.webPubSub).toMatchObject({ state: "configured", value: { hub: "identityprobe" } });
-    expect(config.quantum).toMatchObject({ state: "configured", value: { workspace: { workspaceName: "ws", resourceGroup: "rg" } } });
+    expect(config.quantum).toMatchObject({
+      state: "configured",
+      value: { workspace: { workspaceName: "ws", resourceGroup: "rg" }, apiVersion: "2026-01-15-preview" },
+    });
     expect(config.identityEndpoint.kind).toBe("AppService");
     expect(config.serviceId).toBe("my-app");
   });
@@ -99,6 +102,27 @@ describe("configuration", () => {
     });
     expect(config.problems.map((problem) => problem.setting)).toContain(setting);
     expect(config.timeoutMs).toBeGreaterThanOrEqual(100);
+  });
+
+  it.each(["2026-08-01-preview", "2026-01-15-preview", " 2027-01-01 "])("sends AZURE_QUANTUM_API_VERSION=%s when it is set", (version) => {
+    const config = loadConfig({
+      AZURE_QUANTUM_ENDPOINT: "https://westus.quantum.azure.com",
+      AZURE_QUANTUM_WORKSPACE_ID: workspaceId,
+      AZURE_QUANTUM_API_VERSION: version,
+    });
+    expect(config.quantum).toMatchObject({ state: "configured", value: { apiVersion: version.trim() } });
+  });
+
+  it.each(["latest", "2026-01-15-preview&x=1", "26-1-15"])("reports AZURE_QUANTUM_API_VERSION=%s as misconfiguring Quantum", (version) => {
+    const config = loadConfig({
+      AZURE_QUANTUM_ENDPOINT: "https://westus.quantum.azure.com",
+      AZURE_QUANTUM_WORKSPACE_ID: workspaceId,
+      AZURE_QUANTUM_API_VERSION: version,
+    });
+    expect(config.quantum.state).toBe("misconfigured");
+    expect(config.problems.find((problem) => problem.setting === "AZURE_QUANTUM_API_VERSION")?.message).toMatch(
+      /^AZURE_QUANTUM_API_VERSION must be a Quantum data-plane api-version/,
+    );
   });
 
   it("needs the Quantum endpoint and workspace together", () => {

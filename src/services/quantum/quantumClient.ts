@@ -1,7 +1,15 @@
-// A typed client for the Azure Quantum data plane (spec "Azure Quantum Workspace Services", api-version
-// 2026-08-01-preview), built on @azure-rest/core-client: bearer tokens for https://quantum.microsoft.com/.default
-// from the TokenCredential it is given, the SDK's retry policy, api-version on every request. Only the
-// operations this app uses are here; each method cites its operationId.
+// A typed client for the Azure Quantum data plane (spec "Azure Quantum Workspace Services"), built on
+// @azure-rest/core-client: bearer tokens for https://quantum.microsoft.com/.default from the TokenCredential it
+// is given, the SDK's retry policy, api-version on every request. Only the operations this app uses are here;
+// each method cites its operationId.
+//
+// api-version: by default the one Microsoft's own Python SDK sends (azure-quantum-python
+// `azure/quantum/_client/_configuration.py`: `api_version: str = kwargs.pop("api_version", "2026-01-15-preview")`),
+// which is the version proven in production; AZURE_QUANTUM_API_VERSION overrides it. The operations used here
+// have the same routes, bodies and responses in 2026-01-15-preview (azure-rest-api-specs
+// specification/quantum/data-plane/Microsoft.Quantum/preview/2026-01-15-preview/quantum.json) and
+// 2026-08-01-preview: the later version only adds Jobs_Resume, Jobs_GetQueuePosition and JobDetails fields
+// (resumeCount, shots*) that this client does not read.
 import type { TokenCredential } from "@azure/core-auth";
 import { getClient, createRestError, type Client, type PathUncheckedResponse } from "@azure-rest/core-client";
 import { RestError } from "@azure/core-rest-pipeline";
@@ -19,7 +27,8 @@ import {
 import { QuantumInputError } from "./quantumInputError.js";
 import type { QuantumWorkspaceId } from "./workspaceId.js";
 
-export const quantumApiVersion = "2026-08-01-preview";
+/** The data-plane api-version azure-quantum-python sends by default (see above). */
+export const defaultQuantumApiVersion = "2026-01-15-preview";
 /** spec: securityDefinitions.AzureEntraAuth. */
 export const quantumScope = "https://quantum.microsoft.com/.default";
 
@@ -49,7 +58,7 @@ export interface QuantumClient {
   getJob(jobId: string, options?: QuantumOperationOptions): Promise<JobDetails>;
   /** Jobs_List: one page; follow `nextLink` with `{ nextLink }`. */
   listJobs(options?: ListJobsOptions): Promise<PagedJobDetails>;
-  /** Jobs_Cancel (`POST jobs/{jobId}:cancel`). */
+  /** Jobs_Cancel (`POST jobs/{jobId}:cancel`), then the job as it stands: the service answers 200 or 204. */
   cancelJob(jobId: string, options?: QuantumOperationOptions): Promise<JobDetails>;
   /** Providers_List, every page. */
   listProviderStatus(options?: QuantumOperationOptions): Promise<ProviderStatus[]>;
@@ -70,18 +79,22 @@ function parseResponse<T>(response: PathUncheckedResponse, expected: readonly st
   return parsed.data;
 }
 
-export function createQuantumClient(options: {
+export interface QuantumClientOptions {
   endpoint: string;
   workspace: QuantumWorkspaceId;
   credential: TokenCredential;
+  /** The data-plane api-version (AZURE_QUANTUM_API_VERSION); defaultQuantumApiVersion when unset. */
+  apiVersion?: string;
   /** 0 for access checks: a service error is reported as such, on time, not retried into a timeout. */
   retries?: number;
-}): QuantumClient {
+}
+
+export function createQuantumClient(options: QuantumClientOptions): QuantumClient {
   const endpoint = options.endpoint.replace(/\/+$/, "");
   const { workspace } = options;
   const client: Client = getClient(endpoint, options.credential, {
     credentials: { scopes: [quantumScope] },
-    apiVersion: quantumApiVersion,
+    apiVersion: options.apiVersion ?? defaultQuantumApiVersion,
     retryOptions: { maxRetries: options.retries ?? 3, retryDelayInMs: 500, maxRetryDelayInMs: 4_000 },
     userAgentOptions: { userAgentPrefix: "identity-probe" },
   });
@@ -110,6 +123,12 @@ export function createQuantumClient(options: {
     return `${url.pathname}${url.search}`;
   }
 
+  /** Jobs_Get. */
+  async function getJob(jobId: string, { abortSignal }: QuantumOperationOptions = {}): Promise<JobDetails> {
+    const response = await workspaceRoute("/jobs/{jobId}", jobId).get({ abortSignal });
+    return parseResponse(response, ["200"], jobDetailsSchema);
+  }
+
   return {
     workspace,
     async getSasUri(blob, { abortSignal } = {}) {
@@ -121,10 +140,7 @@ export function createQuantumClient(options: {
       const response = await workspaceRoute("/jobs/{jobId}", jobId).put({ body: job, abortSignal });
       return { job: parseResponse(response, ["200", "201"], jobDetailsSchema), created: response.status === "201" };
     },
-    async getJob(jobId, { abortSignal } = {}) {
-      const response = await workspaceRoute("/jobs/{jobId}", jobId).get({ abortSignal });
-      return parseResponse(response, ["200"], jobDetailsSchema);
-    },
+    getJob,
     async listJobs({ abortSignal, nextLink, top, skip, filter, orderby } = {}) {
       const response =
         nextLink !== undefined
@@ -134,6 +150,11 @@ export function createQuantumClient(options: {
     },
     async cancelJob(jobId, { abortSignal } = {}) {
       const response = await workspaceRoute("/jobs/{jobId}:cancel", jobId).post({ abortSignal });
+      // The spec says 200 with JobDetails, but production answers 204 No Content. azure-quantum-python
+      // `workspace.py` Workspace.cancel_job: "because of historical behavior of the service, the 204 No Content
+      // response is returned when cancellation request is succeeded" — it catches the 204, then reads the job
+      // back with Jobs_Get. This client does the same.
+      if (response.status === "204") return getJob(jobId, { abortSignal });
       return parseResponse(response, ["200"], jobDetailsSchema);
     },
     async listProviderStatus({ abortSignal } = {}) {

@@ -5,7 +5,6 @@
 // Results are read from the job's `outputDataUri` once it succeeded. SAS URLs are secrets: none is returned,
 // logged or put in an error message by this module.
 import { randomUUID } from "node:crypto";
-import type { TokenCredential } from "@azure/core-auth";
 import { BlobClient, ContainerClient, RestError } from "@azure/storage-blob";
 import { z } from "zod";
 import { readBounded } from "../../shared/boundedBody.js";
@@ -13,10 +12,9 @@ import { isGuid } from "../../shared/guid.js";
 import { parseIonqCircuit, defaultIonqTarget, defaultShots, maxShots, type IonqCircuit } from "./ionqCircuit.js";
 import type { JobDetails } from "./jobDetails.js";
 import { createOfferedTargets } from "./offeredTargets.js";
-import { createQuantumClient, type QuantumClient } from "./quantumClient.js";
+import { createQuantumClient, type QuantumClient, type QuantumClientOptions } from "./quantumClient.js";
 import { QuantumInputError } from "./quantumInputError.js";
 import { redactSas, withoutSas } from "./redactSas.js";
-import type { QuantumWorkspaceId } from "./workspaceId.js";
 
 export const ionqInputDataFormat = "ionq.circuit.v1";
 export const ionqOutputDataFormat = "ionq.quantum-results.v1";
@@ -106,12 +104,7 @@ function isContainerNotFound(error: unknown): boolean {
   return error instanceof RestError && error.statusCode === 404 && error.code === "ContainerNotFound";
 }
 
-export function createQuantumJobService(options: {
-  endpoint: string;
-  workspace: QuantumWorkspaceId;
-  credential: TokenCredential;
-  retries?: number;
-}): QuantumJobService {
+export function createQuantumJobService(options: QuantumClientOptions): QuantumJobService {
   const client: QuantumClient = createQuantumClient(options);
   const offeredTargets = createOfferedTargets({ listProviderStatus: (read) => client.listProviderStatus(read) });
 
