@@ -1,3 +1,5 @@
+import type { RoleTable } from "./rbac/roleTable.js";
+
 /** What every local HTTPS emulator needs: its certificate from the local CA and the identity endpoint's keys. */
 export interface EmulatorServerOptions {
   /** Server certificate and key issued by the local CA. */
@@ -9,6 +11,8 @@ export interface EmulatorServerOptions {
   /** Default 127.0.0.1 and a free port. */
   readonly host?: string;
   readonly port?: number;
-  /** principal object ID → role names; each emulator has its default table. */
-  readonly roleAssignments?: ReadonlyMap<string, readonly string[]>;
+  /** The stack's one role-assignment table; each emulator alone starts one with the default assignments. */
+  readonly roles?: RoleTable;
+  /** The emulated resource's ARM ID: the scope role assignments must cover. */
+  readonly resourceId?: string;
 }

@@ -43,7 +43,19 @@ export const localUnprivilegedIdentity: LocalIdentity = {
   resourceId: `/subscriptions/${localSubscriptionId}/resourcegroups/${localResourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/identity-probe-norole`,
 };
 
-export const defaultLocalIdentities: readonly LocalIdentity[] = [localSystemIdentity, localUserIdentity, localUnprivilegedIdentity];
+/**
+ * Who deployed the local stack: Owner of its subscription in the role table, so that it may assign and remove
+ * roles through the ARM emulator (`npm run roles`). Never probed.
+ */
+export const localOperatorIdentity: LocalIdentity = {
+  name: "identity-probe-operator",
+  kind: "user",
+  clientId: "5e0c1d00-0000-4000-8000-00000000a004",
+  objectId: "5e0c1d00-0000-4000-8000-00000000b004",
+  resourceId: `/subscriptions/${localSubscriptionId}/resourcegroups/${localResourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/identity-probe-operator`,
+};
+
+export const defaultLocalIdentities: readonly LocalIdentity[] = [localSystemIdentity, localUserIdentity, localUnprivilegedIdentity, localOperatorIdentity];
 
 /** Principals that hold the data-plane roles in the local emulators' role tables by default. */
 export const defaultPrivilegedObjectIds: readonly string[] = [localSystemIdentity.objectId, localUserIdentity.objectId];

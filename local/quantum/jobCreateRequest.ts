@@ -1,14 +1,13 @@
 // Jobs_Create's body (spec JobDetails, allOf ItemDetails): the create-mutable fields, validated as the service
 // does before it accepts a job. Required by the spec: name, providerId, target, itemType (ItemDetails) and
 // containerUri (JobDetails); `id` is read-only but, when sent, must be the path's job ID. The target must be one
-// the workspace offers ("The target specified does not exist or is not enabled for the workspace.", code
-// InvalidJobDefinition, learn.microsoft.com "Troubleshoot Azure Quantum"), the data formats ones its provider
+// the workspace offers (refused in the service's words, notEnabledForWorkspace), the data formats ones its provider
 // takes, and every storage URI must be in the workspace's linked storage account. Read-only fields (status,
 // times, errorData…) are the service's to set and are ignored. Every problem is listed in `details`.
 import { z } from "zod";
-import { findTarget, type EmulatedProvider, type EmulatedTarget } from "./quantumProviders.js";
+import { findTarget, isOfferedProvider, type EmulatedProvider, type EmulatedTarget } from "./quantumProviders.js";
 import type { BlobLocation, LinkedStorage } from "./linkedStorage.js";
-import { QuantumServiceError, type ErrorDetail } from "./quantumServiceError.js";
+import { notEnabledForWorkspace, QuantumServiceError, type ErrorDetail } from "./quantumServiceError.js";
 
 export interface JobCreateRequest {
   readonly name: string;
@@ -78,22 +77,12 @@ export function parseJobCreateRequest(jobId: string, body: unknown, storage: Lin
   if (job.sessionId) details.push(detail("sessionId", "refers to a session; sessions are not supported by the local Quantum emulator"));
 
   const found = findTarget(job.providerId, job.target);
-  if (!found) {
-    details.push({
-      code: "InvalidJobDefinition",
-      target: "target",
-      message: `The target specified does not exist or is not enabled for the workspace: provider '${job.providerId.slice(0, 128)}', target '${job.target.slice(0, 128)}'.`,
-    });
-  } else {
-    if (!found.provider.inputDataFormats.includes(job.inputDataFormat))
-      details.push(
-        detail("inputDataFormat", `must be one of ${found.provider.inputDataFormats.join(", ")} for provider '${found.provider.id}'`),
-      );
-    if (job.outputDataFormat !== undefined && !found.provider.outputDataFormats.includes(job.outputDataFormat))
-      details.push(
-        detail("outputDataFormat", `must be one of ${found.provider.outputDataFormats.join(", ")} for provider '${found.provider.id}'`),
-      );
-  }
+  // The one refusal here whose words are public: sent as the service sends it (see notEnabledForWorkspace).
+  if (!found) throw notEnabledForWorkspace(isOfferedProvider(job.providerId) ? "target" : "provider");
+  if (!found.provider.inputDataFormats.includes(job.inputDataFormat))
+    details.push(detail("inputDataFormat", `must be one of ${found.provider.inputDataFormats.join(", ")} for provider '${found.provider.id}'`));
+  if (job.outputDataFormat !== undefined && !found.provider.outputDataFormats.includes(job.outputDataFormat))
+    details.push(detail("outputDataFormat", `must be one of ${found.provider.outputDataFormats.join(", ")} for provider '${found.provider.id}'`));
 
   const container = storage.locate(job.containerUri);
   if (!container) details.push(detail("containerUri", "must be a container URI in the workspace's linked storage account"));
@@ -112,7 +101,7 @@ export function parseJobCreateRequest(jobId: string, body: unknown, storage: Lin
   if (job.outputDataUri !== undefined && (!output || output.blobName === undefined))
     details.push(detail("outputDataUri", "must be a blob URI in the workspace's linked storage account"));
 
-  if (details.length > 0 || !found || !container || !input?.blobName || !output?.blobName) throw invalid(details);
+  if (details.length > 0 || !container || !input?.blobName || !output?.blobName) throw invalid(details);
   return {
     name: job.name,
     provider: found.provider,

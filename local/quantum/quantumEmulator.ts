@@ -8,12 +8,13 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
-import { localTenantId } from "../identity/localIdentities.js";
+import { defaultRoleAssignments } from "../rbac/localResources.js";
+import { createRoleTable } from "../rbac/roleTable.js";
 import { createLinkedStorage } from "./linkedStorage.js";
 import { createQuantumAuthorization } from "./quantumAuthorization.js";
 import { createQuantumJobStore } from "./quantumJobStore.js";
 import { quantumRoutes, type QuantumRoute } from "./quantumRoutes.js";
-import { QuantumServiceError, writeQuantumError } from "./quantumServiceError.js";
+import { QuantumServiceError, refusalOf, writeQuantumError, type QuantumRefusal } from "./quantumServiceError.js";
 import type { EmulatorServerOptions } from "../emulatorServerOptions.js";
 
 /**
@@ -37,7 +38,6 @@ export function isServedApiVersion(apiVersion: string): boolean {
   return isRealDate && date > newestKnownApiVersion.slice(0, 10);
 }
 
-/** Roles: by default defaultPrivilegedObjectIds get "Quantum Workspace Data Contributor". */
 export interface QuantumEmulatorOptions extends EmulatorServerOptions {
   subscriptionId: string;
   resourceGroup: string;
@@ -50,8 +50,6 @@ export interface QuantumEmulatorOptions extends EmulatorServerOptions {
   timing?: { waitingMs?: number; executingMs?: number };
   /** Seeds shot sampling (per job, with its ID) so results repeat; unset = random. */
   seed?: number;
-  /** Tenant named in 401 challenges; the local tenant by default. */
-  tenantId?: string;
   /**
    * How Jobs_Cancel answers: "production" (default) with 204 No Content as the service does, or "spec" with 200
    * and the JobDetails, as the spec and its Jobs_Cancel example say; clients must handle both.
@@ -64,8 +62,15 @@ export interface QuantumEmulator {
   /** ARM ID of the emulated workspace: AZURE_QUANTUM_WORKSPACE_ID. */
   readonly workspaceId: string;
   setRoleAssignments(objectId: string, roles: readonly string[]): void;
+  /**
+   * Why the request with this x-ms-request-id was refused, for the emulator's tests and log: the wire carries
+   * the status alone unless the service's own words are public (QuantumServiceError).
+   */
+  refusal(requestId: string): QuantumRefusal | undefined;
   close(): Promise<void>;
 }
+
+const keptRefusals = 256;
 
 const workspacePath = /^\/subscriptions\/([^/]*)\/resourcegroups\/([^/]*)\/providers\/microsoft\.quantum\/workspaces\/([^/]*)(\/.*)?$/i;
 const jobIdPattern = /^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$/; // spec: jobId
@@ -102,9 +107,8 @@ export async function startQuantumEmulator(options: QuantumEmulatorOptions): Pro
   const authorization = createQuantumAuthorization({
     jwksUrl: options.jwksUrl,
     issuer: options.issuer,
-    tenantId: options.tenantId ?? localTenantId,
     workspaceId,
-    ...(options.roleAssignments ? { roleAssignments: options.roleAssignments } : {}),
+    roles: options.roles ?? createRoleTable({ initial: defaultRoleAssignments({ quantumWorkspaceId: workspaceId }) }),
   });
   let endpoint = "";
 
@@ -186,22 +190,19 @@ export async function startQuantumEmulator(options: QuantumEmulatorOptions): Pro
     sendJson(response, result.status, result.body, { "x-ms-request-id": requestId });
   }
 
+  const refusals = new Map<string, QuantumRefusal>();
   const server: Server = createServer({ cert, key }, (request, response) => {
     const requestId = randomUUID();
     const clientRequestId = request.headers["x-ms-client-request-id"];
     if (typeof clientRequestId === "string" && /^[\w-]{1,64}$/.test(clientRequestId))
       response.setHeader("x-ms-client-request-id", clientRequestId);
     handle(request, response, requestId).catch((error: unknown) => {
-      if (error instanceof QuantumServiceError) {
-        writeQuantumError(response, error, requestId);
-        return;
-      }
-      // Not the client's fault (storage down, a bug): the service's generic answer, no internals.
-      writeQuantumError(
-        response,
-        new QuantumServiceError(500, "InternalError", "The request could not be processed. Try again later."),
-        requestId,
-      );
+      // Not the client's fault (storage down, a bug): a 500 with no internals.
+      const refused =
+        error instanceof QuantumServiceError ? error : new QuantumServiceError(500, "InternalError", "The request could not be processed.");
+      refusals.set(requestId, refusalOf(refused));
+      if (refusals.size > keptRefusals) refusals.delete(refusals.keys().next().value as string);
+      writeQuantumError(response, refused, requestId);
     });
   });
 
@@ -220,6 +221,7 @@ export async function startQuantumEmulator(options: QuantumEmulatorOptions): Pro
     endpoint,
     workspaceId,
     setRoleAssignments: (objectId, roles) => authorization.setRoleAssignments(objectId, roles),
+    refusal: (requestId) => refusals.get(requestId),
     async close() {
       await store.close();
       await new Promise<void>((resolve) => {

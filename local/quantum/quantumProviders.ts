@@ -40,6 +40,10 @@ export function findTarget(providerId: string, targetId: string): { provider: Em
   return provider && target ? { provider, target } : undefined;
 }
 
+export function isOfferedProvider(providerId: string): boolean {
+  return emulatedProviders.some((candidate) => candidate.id.toLowerCase() === providerId.toLowerCase());
+}
+
 /** The largest circuit the emulator runs on a target. */
 export function emulatedQubitLimit(target: EmulatedTarget): number {
   return Math.min(target.serviceQubits, emulatorMaxQubits);

@@ -2,11 +2,10 @@
 // local identity endpoint, the emulators' endpoints and the ARM IDs the remediation hints name, the trust
 // bundle, and `AZURE_TOKEN_CREDENTIALS=ManagedIdentityCredential` so DefaultAzureCredential tries managed
 // identity only and never shells out to az/azd. Settings the developer already set are kept.
-import { localResourceGroup, localSubscriptionId, localUserIdentity } from "../identity/localIdentities.js";
+import { localUserIdentity } from "../identity/localIdentities.js";
+import { localStorageAccountId, localWebPubSubId } from "../rbac/localResources.js";
 
 export const defaultIdentityProbeSchedule = "0 */5 * * * *";
-export const localStorageAccountId = `/subscriptions/${localSubscriptionId}/resourceGroups/${localResourceGroup}/providers/Microsoft.Storage/storageAccounts/devstoreaccount1`;
-export const localWebPubSubId = `/subscriptions/${localSubscriptionId}/resourceGroups/${localResourceGroup}/providers/Microsoft.SignalRService/WebPubSub/identity-probe-local`;
 
 export interface StackEndpoints {
   /** IDENTITY_ENDPOINT + IDENTITY_HEADER of the local identity endpoint; undefined when the environment names one. */

@@ -11,8 +11,9 @@ import { ConnectionRegistry } from "./connectionRegistry.js";
 import { createDataPlaneAuthorization } from "./dataPlaneAuthorization.js";
 import { createDataPlaneRouter } from "./dataPlaneRouter.js";
 import type { EmulatorServerOptions } from "../emulatorServerOptions.js";
+import { defaultRoleAssignments, localWebPubSubId } from "../rbac/localResources.js";
+import { createRoleTable } from "../rbac/roleTable.js";
 
-/** Roles: "Web PubSub Service Owner" | "Web PubSub Service Reader" | "Web PubSub Contributor"; by default defaultPrivilegedObjectIds are Service Owner. */
 export interface WebPubSubEmulatorOptions extends EmulatorServerOptions {
   /** Largest WebSocket frame and REST message body accepted; the service's limit is 1 MB. */
   maxFrameBytes?: number;
@@ -39,7 +40,8 @@ export async function startWebPubSubEmulator(options: WebPubSubEmulatorOptions):
   const authorization = createDataPlaneAuthorization({
     jwksUrl: options.jwksUrl,
     issuer: options.issuer,
-    ...(options.roleAssignments ? { roleAssignments: options.roleAssignments } : {}),
+    roles: options.roles ?? createRoleTable({ initial: defaultRoleAssignments() }),
+    resourceId: options.resourceId ?? localWebPubSubId,
   });
   const registry = new ConnectionRegistry();
   const tokens = createClientAccessTokens();

@@ -254,7 +254,7 @@ describe("Web PubSub emulator REST API with the real SDK and managed identity", 
       expect(token.message).toContain("Microsoft.SignalRService/WebPubSub/clientConnection/generateToken/action");
     });
 
-    it("lets a Web PubSub Service Reader read but not write, and a Contributor do neither", async () => {
+    it("lets a Web PubSub Service Reader read but not write, and a control-plane Contributor do neither", async () => {
       const client = new WebPubSubServiceClient(
         fixture.emulator.endpoint,
         new ManagedIdentityCredential({ clientId: localUserIdentity.clientId }),
@@ -282,7 +282,8 @@ describe("Web PubSub emulator REST API with the real SDK and managed identity", 
           expect(error.statusCode).toBe(403);
           expect(error.code).toBe("Error.Forbidden");
         }
-        fixture.emulator.setRoleAssignments(localUserIdentity.objectId, ["Web PubSub Contributor"]);
+        // Contributor's `*` is actions only: it manages the resource and reaches no data action.
+        fixture.emulator.setRoleAssignments(localUserIdentity.objectId, ["Contributor"]);
         expect((await restErrorOf(client.groupExists("read-group"))).statusCode).toBe(403);
       } finally {
         fixture.emulator.setRoleAssignments(localUserIdentity.objectId, ["Web PubSub Service Owner"]);
