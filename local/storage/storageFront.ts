@@ -1,19 +1,25 @@
 // An HTTPS front for Azurite that answers as Blob Storage does where Azurite cannot: it checks each bearer
 // token the way the service does (401 InvalidAuthenticationInfo naming the check that failed, with the
-// service's WWW-Authenticate challenge) and can replay any of Storage's failure signatures. Everything else
-// is forwarded to Azurite unchanged. Azurite answers bad tokens with 403 AuthenticationFailed in words of its
+// service's WWW-Authenticate challenge), then the caller's Azure RBAC permission for the operation in the
+// stack's role table (403 AuthorizationPermissionMismatch), can play the account's firewall (403
+// AuthorizationFailure) and can replay any of Storage's failure signatures. Everything else is forwarded to
+// Azurite unchanged. Azurite has no RBAC, and answers bad tokens with 403 AuthenticationFailed in words of its
 // own (its BlobTokenAuthenticator), which no Azure storage account sends; with the front, the app meets the
 // service's answers (src/resources/storageFailures.ts cites each).
+import { randomUUID } from "node:crypto";
 import { createServer, request as httpsRequest, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
 import { storageErrorSample, storageFailures } from "../../src/resources/storageFailures.js";
+import { defaultRoleAssignments, localStorageAccountId } from "../rbac/localResources.js";
+import { createRoleTable } from "../rbac/roleTable.js";
+import { blobPermission } from "./blobPermissions.js";
 import type { FailureSample } from "../../src/shared/failureSignature.js";
 import type { EmulatorServerOptions } from "../emulatorServerOptions.js";
 import { createEntraTokenVerifier, type VerificationResult } from "../entraTokenVerifier.js";
 
-export interface StorageFrontOptions extends Omit<EmulatorServerOptions, "roleAssignments"> {
+export interface StorageFrontOptions extends EmulatorServerOptions {
   /** Azurite's blob endpoint with the account: https://127.0.0.1:<port>/devstoreaccount1. */
   readonly upstream: string;
   readonly tenantId: string;
@@ -32,6 +38,8 @@ export interface StorageFront {
   /** The blob endpoint through the front, as AZURE_STORAGE_BLOB_ENDPOINT wants it. */
   readonly blobEndpoint: string;
   setFault(fault: StorageFault | undefined): void;
+  /** Closed: every request is refused as the account's network rules refuse a caller they do not allow. */
+  setFirewall(state: "open" | "closed"): void;
   close(): Promise<void>;
 }
 
@@ -69,6 +77,16 @@ function refusal(result: Extract<VerificationResult, { ok: false }>, tenantId: s
   });
 }
 
+/** A row's answer, with a fresh request ID and time as the service writes them. */
+function liveAnswer(signature: string, requestId: string): Extract<FailureSample, { kind: "http" }> {
+  const sample = storageFailures.find((row) => row.id === signature)?.sample;
+  if (sample?.kind !== "http") throw new Error(`No Storage failure signature ${signature} with an HTTP sample`);
+  const code = sample.headers["x-ms-error-code"] ?? "";
+  const message = /<Message>([^\n<]*)/.exec(sample.body)?.[1] ?? "";
+  const fresh = storageErrorSample({ status: sample.status, code, message, headers: sample.headers, requestId, time: new Date() });
+  return fresh.kind === "http" ? { ...fresh, headers: { ...fresh.headers, "x-ms-request-id": requestId } } : sample;
+}
+
 function send(response: ServerResponse, sample: Extract<FailureSample, { kind: "http" }>): void {
   const message = /<Message>([^\n<]*)/.exec(sample.body)?.[1];
   const body = Buffer.from(sample.body, "utf8");
@@ -79,6 +97,9 @@ function send(response: ServerResponse, sample: Extract<FailureSample, { kind: "
 
 export async function startStorageFront(options: StorageFrontOptions): Promise<StorageFront> {
   const upstream = new URL(options.upstream);
+  const accountId = options.resourceId ?? localStorageAccountId;
+  const roles = options.roles ?? createRoleTable({ initial: defaultRoleAssignments() });
+  let firewall: "open" | "closed" = "open";
   const verifier = createEntraTokenVerifier({
     jwksUrl: options.jwksUrl,
     issuer: options.issuer,
@@ -121,11 +142,24 @@ export async function startStorageFront(options: StorageFrontOptions): Promise<S
     request.pipe(outgoing);
   }
 
+  /** The request's path below the account segment, or undefined when it is not for this account. */
+  function belowAccount(path: string): string | undefined {
+    const account = upstream.pathname.replace(/\/+$/, "");
+    if (path === account || path.startsWith(`${account}/`)) return path.slice(account.length);
+    return undefined;
+  }
+
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const replay = injected(request);
     if (replay) {
       request.resume();
       send(response, replay);
+      return;
+    }
+    // Network rules come before identity: a caller they refuse is refused whoever it is.
+    if (firewall === "closed") {
+      request.resume();
+      send(response, liveAnswer("storage-network-rules", randomUUID()));
       return;
     }
     const verified = await verifier.verifyAuthorizationHeader(request.headers.authorization);
@@ -134,6 +168,19 @@ export async function startStorageFront(options: StorageFrontOptions): Promise<S
       const answer = refusal(verified, options.tenantId);
       if (answer.kind === "http") send(response, answer);
       return;
+    }
+    const url = new URL(request.url ?? "/", "https://front.invalid");
+    const below = belowAccount(url.pathname);
+    if (below !== undefined) {
+      const needed = blobPermission(request.method ?? "GET", below, url.searchParams, accountId);
+      const allowed = needed.anyOf.some((action) =>
+        roles.allowsOnDataPlane(verified.caller.objectId, needed.scope, action, { alsoActions: needed.kind === "action" }),
+      );
+      if (!allowed) {
+        request.resume();
+        send(response, liveAnswer("storage-data-role-missing", randomUUID()));
+        return;
+      }
     }
     forward(request, response);
   }
@@ -156,6 +203,9 @@ export async function startStorageFront(options: StorageFrontOptions): Promise<S
       if (fault && !storageFailures.some((row) => row.id === fault.signature && row.sample?.kind === "http"))
         throw new Error(`No Storage failure signature ${fault.signature} with an HTTP sample`);
       faults = fault ? [{ fault, uses: 0 }] : [];
+    },
+    setFirewall(state) {
+      firewall = state;
     },
     async close() {
       server.closeAllConnections();

@@ -10,15 +10,21 @@ export function storageErrorSample(options: {
   message: string;
   detail?: string;
   headers?: Readonly<Record<string, string>>;
+  /** The service puts a fresh request ID and time in every message; samples keep fixed ones. */
+  requestId?: string;
+  time?: Date;
 }): FailureSample {
   const detail = options.detail ? `<AuthenticationErrorDetail>${options.detail}</AuthenticationErrorDetail>` : "";
+  const requestId = options.requestId ?? "4f5ba7a6-701e-0063-7d0c-4e2ebe000000";
+  // .NET's round-trip format, seven fractional digits, as in the captured bodies.
+  const time = options.time ? `${options.time.toISOString().slice(0, -1)}0000Z` : "2026-11-23T12:00:00.0000000Z";
   return {
     kind: "http",
     status: options.status,
     headers: { "content-type": "application/xml", "x-ms-error-code": options.code, ...options.headers },
     body:
       `\uFEFF<?xml version="1.0" encoding="utf-8"?><Error><Code>${options.code}</Code><Message>${options.message}\n` +
-      `RequestId:4f5ba7a6-701e-0063-7d0c-4e2ebe000000\nTime:2026-11-23T12:00:00.0000000Z</Message>${detail}</Error>`,
+      `RequestId:${requestId}\nTime:${time}</Message>${detail}</Error>`,
   };
 }
 

@@ -1,11 +1,16 @@
 // The front for Azurite answers as Blob Storage does: bad tokens get the service's 401 naming the check that
-// failed, a replayed failure is sent byte for byte, and everything else reaches Azurite through the real SDK.
+// failed, a caller without the operation's permission in the role table gets the service's 403, a closed
+// firewall refuses everyone, a replayed failure is sent byte for byte, and everything else reaches Azurite
+// through the real SDK.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import { BlobServiceClient, RestError } from "@azure/storage-blob";
 import { ManagedIdentityCredential } from "@azure/identity";
 import type { IdentityEndpoint } from "../../local/identity/identityEndpoint.js";
-import { localSystemIdentity } from "../../local/identity/localIdentities.js";
+import { localSystemIdentity, localUnprivilegedIdentity } from "../../local/identity/localIdentities.js";
+import { defaultRoleAssignments, localStorageAccountId } from "../../local/rbac/localResources.js";
+import { roleByName } from "../../local/rbac/builtInRoles.js";
+import { createRoleTable, type RoleTable } from "../../local/rbac/roleTable.js";
 import type { StorageFront } from "../../local/storage/storageFront.js";
 import {
   startTestAzurite,
@@ -35,11 +40,16 @@ describe("the storage front", () => {
   let azurite: TestAzurite;
   let front: StorageFront;
   let restore: () => void;
+  let roles: RoleTable;
+  /** The role table's clock: propagation is tested by moving it, not by waiting. */
+  let now = Date.now();
+  const propagationDelayMs = 60_000;
 
   beforeAll(async () => {
     identity = await startTestIdentityEndpoint();
     azurite = await startTestAzurite();
-    front = await startTestStorageFront(identity, azurite);
+    roles = createRoleTable({ initial: defaultRoleAssignments(), propagationDelayMs, clock: () => now });
+    front = await startTestStorageFront(identity, azurite, { roles });
     restore = useIdentityEnvironment(identity, "AppService");
   });
   afterAll(async () => {
@@ -116,5 +126,84 @@ describe("the storage front", () => {
     expect(next.status).toBe(401);
     expect(next.headers.get("x-ms-error-code")).toBe("NoAuthenticationInformation");
     await next.arrayBuffer();
+  });
+
+  describe("RBAC from the stack's role table", () => {
+    const unprivileged = () => new ManagedIdentityCredential({ clientId: localUnprivilegedIdentity.clientId });
+    const containerScope = (name: string) => `${localStorageAccountId}/blobServices/default/containers/${name}`;
+    const grant = (roleName: string, scope: string) => {
+      const role = roleByName(roleName);
+      if (!role) throw new Error(roleName);
+      return roles.assign({ scope, roleDefinitionId: role.id, principalId: localUnprivilegedIdentity.objectId });
+    };
+
+    beforeAll(async () => {
+      const admin = new BlobServiceClient(front.blobEndpoint, new ManagedIdentityCredential());
+      for (const name of ["rbac-a", "rbac-b"]) await admin.getContainerClient(name).createIfNotExists();
+    });
+
+    it("refuses an identity with no role with the service's 403 AuthorizationPermissionMismatch, fresh request ID and time", async () => {
+      const error = await refusal(listOne(unprivileged(), "rbac-a"));
+      expect(error.statusCode).toBe(403);
+      expect(error.code).toBe("AuthorizationPermissionMismatch");
+      expect(error.message).toMatch(/^This request is not authorized to perform this operation using this permission\.\nRequestId:[0-9a-f-]{36}\nTime:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/);
+      expect(error.message).not.toContain("4f5ba7a6-701e-0063-7d0c-4e2ebe000000");
+    });
+
+    it("lets a control-plane Reader read a container's properties but list no blob, as the service does", async () => {
+      const assignment = grant("Reader", localStorageAccountId);
+      now += propagationDelayMs;
+      try {
+        const container = new BlobServiceClient(front.blobEndpoint, unprivileged(), { retryOptions: { maxTries: 1 } }).getContainerClient("rbac-a");
+        await expect(container.getProperties()).resolves.toBeDefined();
+        expect((await refusal(listOne(unprivileged(), "rbac-a"))).code).toBe("AuthorizationPermissionMismatch");
+      } finally {
+        roles.remove(assignment.scope, assignment.name);
+        now += propagationDelayMs;
+      }
+    });
+
+    it("scopes a data role to its container, and a reader role to reading", async () => {
+      const assignment = grant("Storage Blob Data Reader", containerScope("rbac-a"));
+      now += propagationDelayMs;
+      try {
+        const service = new BlobServiceClient(front.blobEndpoint, unprivileged(), { retryOptions: { maxTries: 1 } });
+        await expect(listOne(unprivileged(), "rbac-a")).resolves.toBeDefined();
+        expect((await refusal(listOne(unprivileged(), "rbac-b"))).code).toBe("AuthorizationPermissionMismatch");
+        const write = await refusal(service.getContainerClient("rbac-a").uploadBlockBlob("x.txt", "x", 1));
+        expect(write.statusCode).toBe(403);
+        expect(write.code).toBe("AuthorizationPermissionMismatch");
+        expect(await service.getContainerClient("rbac-a").getBlobClient("x.txt").exists().catch(() => "refused")).not.toBe(true);
+      } finally {
+        roles.remove(assignment.scope, assignment.name);
+        now += propagationDelayMs;
+      }
+    });
+
+    it("honours a new assignment only after the propagation delay, and a removal likewise", async () => {
+      const assignment = grant("Storage Blob Data Contributor", localStorageAccountId);
+      expect((await refusal(listOne(unprivileged(), "rbac-a"))).code).toBe("AuthorizationPermissionMismatch");
+      now += propagationDelayMs - 1_000;
+      expect((await refusal(listOne(unprivileged(), "rbac-a"))).code).toBe("AuthorizationPermissionMismatch");
+      now += 1_000;
+      await expect(listOne(unprivileged(), "rbac-a")).resolves.toBeDefined();
+      roles.remove(assignment.scope, assignment.name);
+      await expect(listOne(unprivileged(), "rbac-a")).resolves.toBeDefined();
+      now += propagationDelayMs;
+      expect((await refusal(listOne(unprivileged(), "rbac-a"))).code).toBe("AuthorizationPermissionMismatch");
+    });
+
+    it("plays a closed firewall: 403 AuthorizationFailure for every caller, role or not, until opened", async () => {
+      front.setFirewall("closed");
+      try {
+        const error = await refusal(listOne(new ManagedIdentityCredential(), "rbac-a"));
+        expect(error.statusCode).toBe(403);
+        expect(error.code).toBe("AuthorizationFailure");
+        expect(error.message).toMatch(/^This request is not authorized to perform this operation\.\nRequestId:/);
+      } finally {
+        front.setFirewall("open");
+      }
+      await expect(listOne(new ManagedIdentityCredential(), "rbac-a")).resolves.toBeDefined();
+    });
   });
 });
