@@ -3,12 +3,9 @@
 // built-in-roles: general.md, privileged.md, storage.md, monitor.md, compute.md). Web PubSub's are from the
 // built-in roles index (IDs) and ARM's raw JSON (azure-rbac-catalog.org, "Raw definition from Azure").
 
-export interface Permission {
-  readonly actions: readonly string[];
-  readonly notActions: readonly string[];
-  readonly dataActions: readonly string[];
-  readonly notDataActions: readonly string[];
-}
+import type { Permission } from "../../src/shared/rbacPermissions.js";
+
+export { matchesAction, permits, type Permission } from "../../src/shared/rbacPermissions.js";
 
 export interface RoleDefinition {
   /** The role definition's GUID. */
@@ -153,25 +150,4 @@ export function roleByName(name: string): RoleDefinition | undefined {
 export function roleById(id: string): RoleDefinition | undefined {
   const guid = id.split("/").pop()?.toLowerCase();
   return builtInRoles.find((role) => role.id === guid);
-}
-
-/** Azure RBAC's action patterns: `*` stands for any run of characters, matched without regard to case. */
-export function matchesAction(pattern: string, action: string): boolean {
-  const expression = new RegExp(
-    `^${pattern
-      .split("*")
-      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-      .join(".*")}$`,
-    "i",
-  );
-  return expression.test(action);
-}
-
-/** Whether a set of permissions allows an action (or a data action): an allow that no "not" takes back. */
-export function permits(permissions: readonly Permission[], action: string, kind: "action" | "dataAction"): boolean {
-  return permissions.some((entry) => {
-    const allowed = kind === "action" ? entry.actions : entry.dataActions;
-    const denied = kind === "action" ? entry.notActions : entry.notDataActions;
-    return allowed.some((pattern) => matchesAction(pattern, action)) && !denied.some((pattern) => matchesAction(pattern, action));
-  });
 }
