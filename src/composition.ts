@@ -3,11 +3,11 @@
 // pays for the Azure SDKs only when a function runs. Nothing here names a resource.
 import type { TokenCredential } from "@azure/core-auth";
 import { mapResourceState, type AppConfig, type ResourceState } from "./config.js";
-import { audienceCatalog, resourceManagerAudience, type Audience } from "./identity/audienceCatalog.js";
+import { audienceCatalog, type Audience } from "./identity/audienceCatalog.js";
 import { getAppCredential, getProbedIdentities } from "./identity/sharedCredential.js";
 import { createIdentityHealth, type IdentityHealth } from "./probes/identityHealth.js";
 import { createTimerProbe, type TimerProbe } from "./probes/timerProbe.js";
-import { probedResource, type ResourceDefinition } from "./resources/resourceDefinition.js";
+import { probedResource, type RbacReader, type ResourceDefinition } from "./resources/resourceDefinition.js";
 import type { ProbeHistory } from "./services/blob/probeHistory.js";
 
 export interface AppServices {
@@ -21,13 +21,23 @@ export interface AppServices {
   serviceOf<S, Svc>(definition: ResourceDefinition<S, Svc>): ResourceState<Svc>;
 }
 
-/** Every audience the probe asks a token for: each resource's, then ARM's, then the extra ones. */
+/** Every audience the probe asks a token for: each resource's, then the extra ones. */
 export function probedAudiences(config: AppConfig, definitions: readonly ResourceDefinition[]): readonly Audience[] {
   const base = definitions.map((definition) => ({ component: definition.component, resource: definition.audience }));
-  return audienceCatalog([...base, resourceManagerAudience], config.extraAudiences);
+  return audienceCatalog(base, config.extraAudiences);
 }
 
 const notProvided: ResourceState<never> = { state: "unset", setting: "(no resource provides it)" };
+
+/** Each identity's reader of its own Azure RBAC, from the configured resource that offers one (Resource Manager). */
+function rbacReaderOf(config: AppConfig, definitions: readonly ResourceDefinition[]): ((credential: TokenCredential) => RbacReader) | undefined {
+  for (const definition of definitions) {
+    if (!definition.rbacReader) continue;
+    const settings = config.resourceSettings(definition);
+    if (settings.state === "configured") return definition.rbacReader(settings.value);
+  }
+  return undefined;
+}
 
 export function createAppServices(config: AppConfig, definitions: readonly ResourceDefinition[]): AppServices {
   const credentialSettings = { appClientId: config.appClientId, requestTimeoutMs: config.timeoutMs };
@@ -55,12 +65,14 @@ export function createAppServices(config: AppConfig, definitions: readonly Resou
     return notProvided;
   }
   const history = firstProvided((definition) => definition.probeHistory?.bind(definition));
+  const rbac = rbacReaderOf(config, definitions);
   const identityHealth = createIdentityHealth({
     settings: config,
     identities,
     audiences: probedAudiences(config, definitions),
     resources: definitions.map((definition) => probedResource(definition, config.resourceSettings(definition))),
     ...(history.state === "configured" ? { history: history.value } : {}),
+    ...(rbac ? { rbac } : {}),
   });
   const liveChannel = firstProvided((definition) => definition.liveUpdates?.channel.bind(definition.liveUpdates));
 

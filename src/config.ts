@@ -64,6 +64,8 @@ export interface SettingsReader {
   parse<T>(name: string, schema: z.ZodType<T>, fallback: T): T;
   /** A problem that no single value's schema can see (two settings that must be set together). */
   problem(setting: string, message: string): void;
+  /** The ARM IDs every resource's scope setting holds, as set: where a subscription and resource group can be read from. */
+  resourceIds(): readonly string[];
 }
 
 /** How a resource's settings are read: its definition in src/resources/ provides this. */
@@ -74,6 +76,8 @@ export interface ResourceSettingsSpec<S> {
   readonly endpointSetting: string;
   /** Every setting of the resource: a problem with any of them makes it `misconfigured`. */
   readonly settingNames: readonly string[];
+  /** The setting that holds the resource's ARM ID (its role assignments' scope). */
+  readonly scopeSetting?: string;
   /** The resource's settings, or undefined when it is not configured; problems go to the reader. */
   readSettings(reader: SettingsReader): S | undefined;
 }
@@ -186,6 +190,11 @@ export function loadConfig(env: Environment, releaseId = "0.0.0", resources: rea
     raw: (name) => read(env, name),
     parse,
     problem: (setting, message) => problems.push({ setting, message }),
+    resourceIds: () =>
+      resources.flatMap((spec) => {
+        const value = spec.scopeSetting === undefined ? undefined : read(env, spec.scopeSetting)?.trim();
+        return value === undefined ? [] : [value];
+      }),
   };
 
   // Identities ------------------------------------------------------------------------------------

@@ -3,11 +3,10 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/fu
 import { renderDashboardPage } from "../dashboard/dashboardPage.js";
 import { dashboardData } from "../dashboard/dashboardData.js";
 import { identityEndpointComponent } from "../identity/identityEndpointCheck.js";
-import { resourceManagerAudience } from "../identity/audienceCatalog.js";
 import { getResources } from "../runtime.js";
 
 export async function dashboard(_request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> {
-  const page = renderDashboardPage(dashboardData(await getResources(), [resourceManagerAudience, identityEndpointComponent]));
+  const page = renderDashboardPage(dashboardData(await getResources(), [identityEndpointComponent]));
   return {
     status: 200,
     headers: {

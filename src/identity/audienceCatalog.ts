@@ -1,5 +1,5 @@
-// The token audiences the app probes (DESIGN §3.1): each resource's data-plane audience, Azure Resource
-// Manager (can the identity reach ARM at all), and the extra ones of IDENTITY_PROBE_AUDIENCES.
+// The token audiences the app probes (DESIGN §3.1): each resource's audience (Azure Resource Manager's among
+// them, src/resources/arm.ts), and the extra ones of IDENTITY_PROBE_AUDIENCES.
 export interface Audience {
   /** The check's component name: `storage:token`, `webpubsub:token`… */
   readonly component: string;
@@ -40,10 +40,3 @@ function componentNameFor(resource: string, taken: readonly Audience[]): string 
 export function scopeFor(audience: Audience): string {
   return `${audience.resource}/.default`;
 }
-
-/** Azure Resource Manager: whether the identity can reach ARM at all. */
-export const resourceManagerAudience: Audience = {
-  component: "arm",
-  resource: "https://management.azure.com",
-  displayName: "Resource Manager",
-};

@@ -4,12 +4,14 @@ import type { ConfigProblem } from "../config.js";
 import type { Audience } from "../identity/audienceCatalog.js";
 import type { IdentityEndpointCheckResult } from "../identity/identityEndpointCheck.js";
 import type { TokenProbeResult } from "../identity/tokenProbe.js";
-import type { AccessTarget, ResourceDefinition } from "../resources/resourceDefinition.js";
-import type { CheckEntry } from "../shared/healthReport.js";
+import type { AccessTarget, RbacReader, ResourceDefinition, RoleGrant } from "../resources/resourceDefinition.js";
+import type { CheckEntry, RbacExplanation } from "../shared/healthReport.js";
 import { classifyCheckFailure, type ClassifiedError } from "./classifyError.js";
 import type { CheckRun } from "./probeEngine.js";
 import { remediationFor, type RemediationContext } from "./remediation.js";
-import { expiryNote, forbiddenNote, slowNote } from "./warnRules.js";
+import { excessGrants, excessNote } from "./privilegeAudit.js";
+import { readVerdict, type VerdictReading } from "./rbacExplanation.js";
+import { expiryNote, forbiddenNote, propagationWindowMs, slowNote } from "./warnRules.js";
 
 type Measured = Pick<CheckEntry, "componentId" | "componentType" | "identity" | "observedValue" | "observedUnit" | "time">;
 
@@ -91,6 +93,8 @@ export interface AccessOutcome {
   readonly forbiddenSince: number | undefined;
   /** The same identity's token check for the resource's audience: an access check without a token shares its cause. */
   readonly tokenEntry: CheckEntry | undefined;
+  /** Why Azure RBAC refused it, from ARM, for a forbidden check. */
+  readonly rbac: RbacExplanation | undefined;
 }
 
 export function accessEntry(
@@ -128,15 +132,50 @@ export function accessEntry(
       endpointSetting: definition.endpointSetting,
     },
   });
-  if (outcome.forbiddenSince === undefined) return entry;
-  const note = forbiddenNote(outcome.forbiddenSince, context.now);
-  return { ...entry, status: note.isLikelyPropagating ? "warn" : "fail", note: note.text };
+  const seen = outcome.forbiddenSince === undefined ? undefined : forbiddenNote(outcome.forbiddenSince, context.now);
+  const history: VerdictReading | undefined = seen && { isLikelyPropagating: seen.isLikelyPropagating, note: seen.text };
+  if (outcome.rbac) {
+    // ARM's answer replaces the history's estimate wherever it can date or rule out propagation.
+    const reading = readVerdict(outcome.rbac, { now: context.now, propagationWindowMs, historyNote: history, resource: definition.displayName });
+    return {
+      ...entry,
+      status: reading.isLikelyPropagating ? "warn" : "fail",
+      note: reading.note,
+      ...(reading.remediation ? { remediation: reading.remediation } : {}),
+      rbac: outcome.rbac,
+    };
+  }
+  if (history === undefined) return entry;
+  return { ...entry, status: history.isLikelyPropagating ? "warn" : "fail", note: history.note };
 }
 
 export function endpointEntry(run: CheckRun<IdentityEndpointCheckResult>, componentId: string, context: EntryContext): CheckEntry {
   const common = measured(run, componentId, "system", context.identity.name);
   if (run.kind === "success") return { ...common, ...passOrWarn([slowNote(run.durationMs, context.timeoutMs)]) };
   return failedEntry(common, classifyCheckFailure(run, "identity"), { ...baseContext(context), objectId: undefined, kind: "endpoint" });
+}
+
+/** What the privilege audit read: the identity's grants around the app's resource group, or nothing without its object ID. */
+export type PrivilegeRead = { readonly reader: RbacReader; readonly grants: readonly RoleGrant[] } | undefined;
+
+/** `rbac:privilege`: `warn` naming each grant to remove, `pass` when there is none, `skipped` when ARM would not say. */
+export function privilegeEntry(run: CheckRun<PrivilegeRead>, identityName: string): CheckEntry {
+  const common = { componentType: "system", identity: identityName, time: new Date(run.startedAt).toISOString() } as const;
+  if (run.kind === "failure") {
+    const { statusCode, code } = (run.error ?? {}) as { statusCode?: unknown; code?: unknown };
+    const answer = [typeof statusCode === "number" ? statusCode : undefined, typeof code === "string" ? code : undefined].filter(Boolean).join(" ");
+    return {
+      ...common,
+      componentId: "rbac",
+      status: "skipped",
+      output: `role assignments unreadable (${answer || "no answer"}): Reader on the resource group lets an identity read its own`,
+    };
+  }
+  if (run.value === undefined)
+    return { ...common, componentId: "rbac", status: "skipped", output: "the identity's object ID is not known: it got no token" };
+  const excess = excessGrants(run.value.grants, run.value.reader.subscriptionScope);
+  const componentId = run.value.reader.auditScope;
+  return excess.length > 0 ? { ...common, componentId, status: "warn", note: excessNote(excess) } : { ...common, componentId, status: "pass" };
 }
 
 /** An access check that did not run: the resource is not configured (`skipped`) or configured wrongly. */

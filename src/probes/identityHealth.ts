@@ -6,16 +6,26 @@ import type { Audience } from "../identity/audienceCatalog.js";
 import { callIdentityEndpoint, describeIdentityEndpoint, identityEndpointComponent } from "../identity/identityEndpointCheck.js";
 import type { ProbedIdentity } from "../identity/sharedCredential.js";
 import { createTokenProber, type TokenProber } from "../identity/tokenProbe.js";
-import type { ProbedResource } from "../resources/resourceDefinition.js";
+import type { ProbedResource, RbacReader } from "../resources/resourceDefinition.js";
 import type { ProbeHistory } from "../services/blob/probeHistory.js";
-import { formatCheckKey, type CheckEntry, type CheckKey, type HealthReport } from "../shared/healthReport.js";
+import { formatCheckKey, type CheckEntry, type CheckKey, type HealthReport, type RbacExplanation } from "../shared/healthReport.js";
 import { createSharedInFlight, type AbortSignalLike } from "../shared/sharedInFlight.js";
-import { accessEntry, endpointEntry, settingsEntries, tokenEntry, unconfiguredEntry, type EntryContext } from "./checkEntries.js";
+import {
+  accessEntry,
+  endpointEntry,
+  privilegeEntry,
+  settingsEntries,
+  tokenEntry,
+  unconfiguredEntry,
+  type EntryContext,
+  type PrivilegeRead,
+} from "./checkEntries.js";
 import { classifyCheckFailure } from "./classifyError.js";
 import { createForbiddenStreaks, streakKey, type ForbiddenKey } from "./forbiddenStreaks.js";
 import { mayBePropagating } from "./remediation.js";
 import { singleAudienceNote } from "./warnRules.js";
 import { createObservedIdentities } from "./observedIdentities.js";
+import { explainForbidden } from "./rbacExplanation.js";
 import { runChecks, type Check } from "./probeEngine.js";
 import { overallStatus } from "./reportSummary.js";
 import { tokenCheck } from "./tokenCheck.js";
@@ -30,13 +40,18 @@ export interface IdentityHealthOptions {
   readonly resources: readonly ProbedResource[];
   /** The probe history, where a 403 seen before this process started is remembered. */
   readonly history?: ProbeHistory;
+  /** Each identity's own view of Azure RBAC, when Azure Resource Manager is configured: explains 403s, audits privilege. */
+  readonly rbac?: (credential: ProbedIdentity["credential"]) => RbacReader;
   readonly tokenProber?: TokenProber;
   readonly identityEndpointCall?: typeof callIdentityEndpoint;
   readonly clock?: () => number;
 }
 
 export interface GetReportOptions {
-  /** The raw identity-endpoint check: in details and the timer probe, not in the anonymous summary. */
+  /**
+   * Details and the timer probe, not the anonymous summary: the raw identity-endpoint check and the
+   * least-privilege audit run too.
+   */
   readonly includeIdentityEndpoint: boolean;
   readonly abortSignal?: AbortSignalLike;
 }
@@ -49,6 +64,7 @@ export interface IdentityHealth {
 const endpointCheckResource = "https://management.azure.com";
 const identityEndpointKey: CheckKey = { component: identityEndpointComponent.component, measurement: "endpoint" };
 const settingsKey: CheckKey = { component: "config", measurement: "settings" };
+const privilegeKey: CheckKey = { component: "rbac", measurement: "privilege" };
 
 interface Planned<T> {
   readonly key: CheckKey;
@@ -83,7 +99,7 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
     if (!keyOrder.some((key) => key.component === resource.definition.component && key.measurement === "access"))
       keyOrder.push({ component: resource.definition.component, measurement: "access" });
   }
-  keyOrder.push(identityEndpointKey, settingsKey);
+  keyOrder.push(privilegeKey, identityEndpointKey, settingsKey);
 
   async function buildReport(includeIdentityEndpoint: boolean, abortSignal: AbortSignal): Promise<HealthReport> {
     const engine = { timeoutMs: settings.timeoutMs, clock, abortSignal };
@@ -187,7 +203,40 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
       if (classified && mayBePropagating(classified)) refusals.push(key);
       else forbiddenStreaks.end(key);
     });
-    const refusedSince = refusals.length > 0 ? await forbiddenStreaks.since(refusals, now, { abortSignal }) : new Map<string, number>();
+    const principalOf = (identity: ProbedIdentity): string | undefined => observed.describe(identity.selector.name)?.objectId;
+    // Each forbidden check that needs a data action, explained from ARM with the identity's own token, under the deadline.
+    const explained = accessChecks.flatMap((planned, index) => {
+      const { definition } = planned.resource;
+      const required = definition.operations[definition.accessOperation]?.dataActions ?? [];
+      const scope = planned.access.scope;
+      if (!options.rbac || accessFailures[index]?.category !== "forbidden" || required.length === 0 || scope === undefined) return [];
+      const reader = options.rbac(planned.identity.credential);
+      const access = { scope, requiredDataActions: required, principalId: principalOf(planned.identity) };
+      return [{ index, check: ((signal) => explainForbidden(reader, access, signal)) satisfies Check<RbacExplanation> }];
+    });
+    const audits = includeIdentityEndpoint && options.rbac ? identities : [];
+    const rbac = options.rbac;
+    const [refusedSince, explanationRuns, auditRuns] = await Promise.all([
+      refusals.length > 0 ? forbiddenStreaks.since(refusals, now, { abortSignal }) : Promise.resolve(new Map<string, number>()),
+      runChecks(
+        explained.map((planned) => planned.check),
+        engine,
+      ),
+      runChecks(
+        audits.map((identity) => async (signal: AbortSignal): Promise<PrivilegeRead> => {
+          const principalId = principalOf(identity);
+          if (!rbac || principalId === undefined) return undefined;
+          const reader = rbac(identity.credential);
+          return { reader, grants: await reader.grantsAround(principalId, { abortSignal: signal }) };
+        }),
+        engine,
+      ),
+    ]);
+    const explanations = new Map<number, RbacExplanation>();
+    explained.forEach((planned, position) => {
+      const run = explanationRuns[position];
+      if (run?.kind === "success") explanations.set(planned.index, run.value);
+    });
 
     accessChecks.forEach((planned, index) => {
       const run = accessRuns[index];
@@ -204,6 +253,7 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
             classified: accessFailures[index],
             forbiddenSince: refusedSince.get(streakKey({ identity: identityName, component: definition.component })),
             tokenEntry: tokenEntries.get(`${identityName}\n${definition.component}`),
+            rbac: explanations.get(index),
           },
           contextFor(planned.identity),
         ),
@@ -217,6 +267,14 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
           unconfiguredEntry(definition, access.state === "misconfigured" ? access.problems : undefined, identity.selector.name, startedAt),
         );
       }
+    }
+    audits.forEach((identity, index) => {
+      const run = auditRuns[index];
+      if (run) add(privilegeKey, privilegeEntry(run, identity.selector.name));
+    });
+    if (!options.rbac && includeIdentityEndpoint) {
+      for (const identity of identities)
+        add(privilegeKey, { componentId: "rbac", componentType: "system", identity: identity.selector.name, status: "skipped", time: startedAt, output: "Azure Resource Manager is not configured (AZURE_SUBSCRIPTION_ID)" });
     }
     endpointChecks.forEach((planned, index) => {
       const run = endpointRuns[index];

@@ -7,6 +7,7 @@ import type { ResourceSettingsSpec, ResourceState } from "../config.js";
 import { mapResourceState } from "../config.js";
 import type { FailureSignature } from "../shared/failureSignature.js";
 import type { HealthReport } from "../shared/healthReport.js";
+import type { Permission } from "../shared/rbacPermissions.js";
 import type { ProbeHistory } from "../services/blob/probeHistory.js";
 
 /** A built-in Azure role, by the name the portal shows and its role definition ID (the same in every tenant). */
@@ -16,8 +17,35 @@ export interface BuiltInRole {
 }
 
 export interface ResourceOperation {
-  /** The RBAC data actions the operation needs, as role definitions list them. */
+  /** The RBAC data actions the operation needs (any one of them), as role definitions list them. */
   readonly dataActions: readonly string[];
+  /** The control-plane actions it needs instead, for an operation on Azure Resource Manager itself. */
+  readonly actions?: readonly string[];
+}
+
+/** One role assignment of an identity, with what its role allows. */
+export interface RoleGrant {
+  readonly assignmentId: string;
+  readonly scope: string;
+  /** The role's name, or its definition ID when the definition cannot be read. */
+  readonly roleName: string;
+  readonly roleDefinitionId: string;
+  /** Empty when the role definition cannot be read. */
+  readonly permissions: readonly Permission[];
+  readonly createdOn: string | undefined;
+}
+
+/** What Azure RBAC says about the identity whose credential reads it (its own permissions and assignments). */
+export interface RbacReader {
+  /** `/subscriptions/{id}`: where a data role reaches every resource. */
+  readonly subscriptionScope: string;
+  /** The app's resource group: the privilege audit reads assignments at, above and below it. */
+  readonly auditScope: string;
+  permissionsAt(scope: string, options: { readonly abortSignal: AbortSignal }): Promise<readonly Permission[]>;
+  /** The principal's assignments that apply at `scope` (at it or above it). */
+  grantsAt(scope: string, principalId: string, options: { readonly abortSignal: AbortSignal }): Promise<readonly RoleGrant[]>;
+  /** The principal's assignments at the audit scope, above it (subscription, management groups) and below it (its resources). */
+  grantsAround(principalId: string, options: { readonly abortSignal: AbortSignal }): Promise<readonly RoleGrant[]>;
 }
 
 /** Proves that an identity is authorized on the resource (not just that it has a token); throws the SDK's error otherwise. */
@@ -61,6 +89,8 @@ export interface ResourceDefinition<S = unknown, Svc = unknown> extends Resource
   createService(settings: S, credential: TokenCredential): Svc;
   /** Present on the resource that stores the timer probe's history. */
   probeHistory?(service: Svc): ProbeHistory;
+  /** Present on Azure Resource Manager: reads each identity's own RBAC, to explain a 403 and audit privileges. */
+  rbacReader?(settings: S): (credential: TokenCredential) => RbacReader;
   /** Present on the resource that carries the dashboard's live updates: the group it publishes to. */
   readonly liveUpdates?: { readonly group: string; channel(service: Svc): LiveChannel };
 }

@@ -21,7 +21,40 @@ export type ErrorCategory =
 /** What a check measures of a component: `storage` + `token` is the report key `storage:token`. */
 export interface CheckKey {
   readonly component: string;
-  readonly measurement: "token" | "access" | "endpoint" | "settings";
+  readonly measurement: "token" | "access" | "endpoint" | "settings" | "privilege";
+}
+
+/**
+ * Why Azure RBAC refused an access check, from ARM's own answers (issue 12): the identity's effective
+ * permissions at the resource's scope and, where they can be read, the role assignments behind them.
+ * - `no-role`: no role at all applies there;
+ * - `control-plane-only`: roles apply, none with the data action (Reader, Contributor, Owner grant none);
+ * - `data-role-present`: a role grants it, yet the service refused: network rules, a deny assignment, a
+ *   condition, or an assignment younger than the data plane's cache;
+ * - `permissions-unreadable`: ARM would not say.
+ */
+export type RbacVerdict = "no-role" | "control-plane-only" | "data-role-present" | "permissions-unreadable";
+
+export interface RbacRole {
+  readonly name: string;
+  readonly scope: string;
+  readonly createdOn?: string;
+  /** Whether the role grants one of the data actions the check needs. */
+  readonly grantsRequired: boolean;
+}
+
+export interface RbacExplanation {
+  readonly verdict: RbacVerdict;
+  /** What the check's operation needs: any one of these data actions. */
+  readonly requiredDataActions: readonly string[];
+  /** What the identity holds at the scope, as ARM's permissions API lists it. */
+  readonly effectiveDataActions?: readonly string[];
+  /** The role assignments that apply at the scope, when ARM lets the identity read them. */
+  readonly roles?: readonly RbacRole[];
+  /** The creation time of the newest assignment that grants the data action. */
+  readonly assignedOn?: string;
+  /** What ARM would not tell, and its answer. */
+  readonly unreadable?: string;
 }
 
 export interface CheckEntry {
@@ -41,6 +74,8 @@ export interface CheckEntry {
   readonly remediation?: string;
   /** Why a check is `warn`. */
   readonly note?: string;
+  /** Why Azure RBAC refused a forbidden access check. Details only. */
+  readonly rbac?: RbacExplanation;
 }
 
 export interface ReportIdentity {

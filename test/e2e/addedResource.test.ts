@@ -89,10 +89,10 @@ describe.skipIf(Boolean(requirements.missing))("a resource added to the list", (
     expect(refused?.remediation).toContain("'Ledger Entry Reader'");
     expect(refused?.remediation).toContain(localUnprivilegedIdentity.objectId);
     expect(refused?.remediation).toContain("IDENTITY_PROBE_TEST_LEDGER_ID");
-    // Its checks sit with the resources', before ARM and the identity endpoint.
+    // Its checks sit with the resources', in the list's order, before the identity endpoint.
     const keys = Object.keys(report.checks);
-    expect(keys.indexOf("ledger:access")).toBeGreaterThan(keys.indexOf("quantum:token"));
-    expect(keys.indexOf("ledger:access")).toBeLessThan(keys.indexOf("arm:token"));
+    expect(keys.indexOf("ledger:access")).toBeGreaterThan(keys.indexOf("arm:access"));
+    expect(keys.indexOf("ledger:access")).toBeLessThan(keys.indexOf("identity:endpoint"));
   });
 
   it("is in the CLI's table, with its fix", async () => {

@@ -20,6 +20,9 @@ function evidenceOf(sample: FailureSample, origin: FailureOrigin): FailureEviden
   try {
     const body = JSON.parse(sample.body) as { error?: unknown; code?: unknown };
     if (typeof body.error === "string") code ??= body.error;
+    // ARM's and the Azure data planes' ErrorResponse: `{"error":{"code":…}}`, as createRestError reads it.
+    const nested = (body.error as { code?: unknown } | null | undefined)?.code;
+    if (typeof nested === "string") code ??= nested;
     if (typeof body.code === "string") code ??= body.code;
   } catch {
     // not JSON: XML, text or empty
@@ -109,6 +112,14 @@ const mustSay: Readonly<Record<string, readonly string[]>> = {
   "storage-internal-error": ["InternalError"],
   "webpubsub-data-role-missing": ["'Web PubSub Service Owner'", objectId, "az role assignment create", "30 minutes"],
   "quantum-workspace-not-found": ["AZURE_QUANTUM_WORKSPACE_ID", "AZURE_QUANTUM_ENDPOINT"],
+  "arm-authorization-failed": ["'Reader'", objectId, "az role assignment create", "grantResourceGroupReader", "30 minutes"],
+  "arm-resource-group-not-listed": ["'Reader'", objectId, "AZURE_RESOURCE_GROUP"],
+  "arm-subscription-not-found": ["AZURE_SUBSCRIPTION_ID", "tenant"],
+  "arm-invalid-subscription-id": ["AZURE_SUBSCRIPTION_ID", "malformed"],
+  "arm-token-audience": ["AZURE_RESOURCE_MANAGER_ENDPOINT", "https://management.azure.com"],
+  "arm-token-expired": ["expired", "clock"],
+  "arm-token-tenant": ["another tenant", "AZURE_SUBSCRIPTION_ID"],
+  "arm-throttled": ["throttles", "arm-throttling"],
 };
 
 /** Rows with no sample are matched from what their `match` describes. */
