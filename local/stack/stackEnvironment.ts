@@ -1,8 +1,9 @@
 // The environment the app runs with on the local stack: the App Service managed identity protocol of the
-// local identity endpoint, the emulators' endpoints and the ARM IDs the remediation hints name, the trust
+// local identity endpoint, the emulators' endpoints (Resource Manager's among them, with the local
+// subscription and resource group) and the ARM IDs the remediation hints name, the trust
 // bundle, and `AZURE_TOKEN_CREDENTIALS=ManagedIdentityCredential` so DefaultAzureCredential tries managed
 // identity only and never shells out to az/azd. Settings the developer already set are kept.
-import { localUserIdentity } from "../identity/localIdentities.js";
+import { localResourceGroup, localSubscriptionId, localUserIdentity } from "../identity/localIdentities.js";
 import { localStorageAccountId, localWebPubSubId } from "../rbac/localResources.js";
 
 export const defaultIdentityProbeSchedule = "0 */5 * * * *";
@@ -13,6 +14,8 @@ export interface StackEndpoints {
   readonly blobEndpoint?: string;
   readonly webPubSubEndpoint?: string;
   readonly quantum?: { readonly endpoint: string; readonly workspaceId: string };
+  /** The local ARM emulator: where arm:access and the RBAC explanations read. */
+  readonly resourceManagerEndpoint?: string;
   readonly trustBundlePath: string;
 }
 
@@ -45,6 +48,11 @@ export function stackEnvironment(base: NodeJS.ProcessEnv, endpoints: StackEndpoi
   if (endpoints.quantum) {
     environment.AZURE_QUANTUM_ENDPOINT = endpoints.quantum.endpoint;
     environment.AZURE_QUANTUM_WORKSPACE_ID = endpoints.quantum.workspaceId;
+  }
+  if (endpoints.resourceManagerEndpoint) {
+    environment.AZURE_RESOURCE_MANAGER_ENDPOINT = endpoints.resourceManagerEndpoint;
+    environment.AZURE_SUBSCRIPTION_ID ??= localSubscriptionId;
+    environment.AZURE_RESOURCE_GROUP ??= localResourceGroup;
   }
   // Probe both local identities; an identity endpoint the developer named may not know the local one.
   if (endpoints.identity) environment.IDENTITY_PROBE_IDENTITIES ??= `system,${localUserIdentity.clientId}`;

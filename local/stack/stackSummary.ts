@@ -16,7 +16,10 @@ export interface StackSummary {
     readonly functionKey: string;
     readonly functions: readonly RegisteredFunctionInfo[];
   };
-  readonly azurite: { readonly blobEndpoint: string; readonly isEmulated: boolean };
+  /** Azurite itself, and the RBAC front the app reaches it through. */
+  readonly azurite: { readonly blobEndpoint: string; readonly isEmulated: boolean; readonly frontEndpoint?: string };
+  /** The role table: Resource Manager serves it, the data planes enforce it after the propagation delay. */
+  readonly rbac: { readonly resourceManagerEndpoint: string; readonly isEmulated: boolean; readonly propagationSeconds: number };
   readonly identityEndpoint: {
     readonly isEmulated: boolean;
     /** IDENTITY_ENDPOINT (App Service protocol) or the IMDS authority host, as the app uses it. */
@@ -51,6 +54,7 @@ export function formatStackSummary(summary: StackSummary, projectRoot: string): 
     ...(summary.app.host === "dev-host" ? [`Function key (x-functions-key header or ?code=): ${summary.app.functionKey}`] : []),
     "",
     `Azurite blob (HTTPS, OAuth)${emulated(summary.azurite.isEmulated)}:  ${summary.azurite.blobEndpoint}`,
+    ...(summary.azurite.frontEndpoint ? [`  as the app reaches it (RBAC):  ${summary.azurite.frontEndpoint}`] : []),
     `Managed identity endpoint${emulated(summary.identityEndpoint.isEmulated)}:   ${summary.identityEndpoint.endpoint}`,
     ...(summary.identityEndpoint.imdsAuthorityHost
       ? [`  IMDS protocol:               ${summary.identityEndpoint.imdsAuthorityHost}/metadata/identity/oauth2/token`]
@@ -68,6 +72,10 @@ export function formatStackSummary(summary: StackSummary, projectRoot: string): 
           ...(summary.quantum.workspaceId ? [`  workspace:                   ${summary.quantum.workspaceId}`] : []),
         ]
       : []),
+    ...(summary.rbac.resourceManagerEndpoint
+      ? [`Azure Resource Manager${emulated(summary.rbac.isEmulated)}:       ${summary.rbac.resourceManagerEndpoint}`]
+      : []),
+    ...(summary.rbac.isEmulated ? ["", ...breakAndFix(summary.rbac.propagationSeconds)] : []),
     "",
     `Local CA: ${summary.caPath}`,
     `  trust it: NODE_EXTRA_CA_CERTS=${caRelative} node …   |   curl --cacert ${caRelative} …`,
@@ -75,6 +83,21 @@ export function formatStackSummary(summary: StackSummary, projectRoot: string): 
     "",
   ];
   return lines.join("\n");
+}
+
+/** How to break a role and fix it again while the app runs (the README walks through it). */
+function breakAndFix(propagationSeconds: number): string[] {
+  const delay =
+    propagationSeconds > 0
+      ? `data planes see a change after ${propagationSeconds} s (LOCAL_RBAC_PROPAGATION_S), as Azure's take minutes`
+      : "data planes see a change at once (LOCAL_RBAC_PROPAGATION_S=60 makes them wait, as Azure's do)";
+  return [
+    "Break a role and fix it (one role table for every emulator; " + delay + "):",
+    "  npm run roles -- list",
+    '  npm run roles -- remove --identity system --role "Storage Blob Data Contributor"   → storage:access forbidden, verdict control-plane-only',
+    '  npm run roles -- assign --identity system --role "Storage Blob Data Contributor"   → pass again',
+    "  then watch the dashboard, or GET /api/health/identity/details",
+  ];
 }
 
 export async function writeStackFile(stateDir: string, summary: StackSummary): Promise<string> {

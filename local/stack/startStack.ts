@@ -1,7 +1,8 @@
-// The local stack, programmatically: the local identity endpoint, Azurite, the Web PubSub and Quantum
-// emulators — each unless the environment already names its endpoint — and then the app, served by the
-// dev host (or `func start`) with the stack's environment. Every child process is watched by the child
-// reaper, so none outlives the stack; close() stops everything in reverse order.
+// The local stack, programmatically: the local identity endpoint, Azurite behind its RBAC front, the Web
+// PubSub and Quantum emulators and Azure Resource Manager — each unless the environment already names its
+// endpoint — all enforcing one role-assignment table, and then the app, served by the dev host (or `func
+// start`) with the stack's environment. Every child process is watched by the child reaper, so none
+// outlives the stack; close() stops everything in reverse order.
 import { readFile, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -9,6 +10,10 @@ import { startAzurite, azuriteAccountKey, azuriteAccountName, type Azurite } fro
 import { isPortFree, PortInUseError } from "../devHost/portInUseError.js";
 import { startIdentityEndpoint, type IdentityEndpoint } from "../identity/identityEndpoint.js";
 import { localResourceGroup, localSubscriptionId, localTenantId } from "../identity/localIdentities.js";
+import { startArmEmulator, type ArmEmulator } from "../arm/armEmulator.js";
+import { defaultRoleAssignments, localQuantumWorkspaceName, quantumWorkspaceId } from "../rbac/localResources.js";
+import { createRoleTable } from "../rbac/roleTable.js";
+import { startStorageFront, type StorageFront } from "../storage/storageFront.js";
 import type { LocalCa } from "../localCa.js";
 import { startQuantumEmulator, type QuantumEmulator } from "../quantum/quantumEmulator.js";
 import { startWebPubSubEmulator, type WebPubSubEmulator } from "../webpubsub/webPubSubEmulator.js";
@@ -48,6 +53,19 @@ export interface RunningStack {
 }
 
 const localIssuer = `https://sts.windows.net/${localTenantId}/`;
+/** Where the local resource group is, for ResourceGroups_List. */
+const localLocation = "westeurope";
+/** Learn "Troubleshoot Azure RBAC": role changes "can take up to 10 minutes"; a local delay longer than an hour helps nobody. */
+const maxPropagationSeconds = 3_600;
+
+/** LOCAL_RBAC_PROPAGATION_S: how long data planes take to see a role change (default 0). */
+export function parsePropagationSeconds(value: string | undefined): number {
+  if (value === undefined || value.trim() === "") return 0;
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value.trim()) || seconds > maxPropagationSeconds)
+    throw new RangeError(`LOCAL_RBAC_PROPAGATION_S must be a whole number of seconds from 0 to ${maxPropagationSeconds}, not "${value.slice(0, 32)}".`);
+  return seconds;
+}
 
 /** The JWKS of an identity endpoint the environment names: the local identity endpoint publishes it on its origin. */
 function jwksUrlOf(endpoint: string): string {
@@ -95,6 +113,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       closers.push(() => started.close());
     }
     const jwksUrl = identityEndpoint?.jwksUrl ?? jwksUrlOf(givenIdentityEndpoint ?? "http://127.0.0.1/");
+    // One role-assignment table: ARM serves and changes it; every data plane enforces it after the delay.
+    const propagationSeconds = parsePropagationSeconds(env.LOCAL_RBAC_PROPAGATION_S);
+    const roles = createRoleTable({
+      initial: defaultRoleAssignments({ quantumWorkspaceId: quantumWorkspaceId(localQuantumWorkspaceName) }),
+      propagationDelayMs: propagationSeconds * 1_000,
+    });
 
     // Azurite and Web PubSub do not depend on each other: start them together.
     const azuritePromise: Promise<Azurite | undefined> = env.AZURE_STORAGE_BLOB_ENDPOINT
@@ -123,12 +147,48 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
             keyPath: certificate.keyPath,
             jwksUrl,
             issuer: localIssuer,
+            roles,
           });
           closers.push(() => emulator.close());
           return emulator;
         })();
-    const [azurite, webPubSub] = await Promise.all([azuritePromise, webPubSubPromise]);
+    const armPromise: Promise<ArmEmulator | undefined> = env.AZURE_RESOURCE_MANAGER_ENDPOINT
+      ? Promise.resolve(undefined)
+      : (async () => {
+          const certificate = await options.ca.issueServerCertificate("arm");
+          const emulator = await startArmEmulator({
+            certPath: certificate.certPath,
+            keyPath: certificate.keyPath,
+            jwksUrl,
+            issuer: localIssuer,
+            roles,
+            subscriptionId: localSubscriptionId,
+            tenantId: localTenantId,
+            resourceGroups: [{ name: localResourceGroup, location: localLocation }],
+          });
+          closers.push(() => emulator.close());
+          return emulator;
+        })();
+    const [azurite, webPubSub, arm] = await Promise.all([azuritePromise, webPubSubPromise, armPromise]);
+    // The app reaches Azurite through the front, which checks tokens and roles as Blob Storage does; the
+    // Quantum emulator's linked storage (account key, SAS) talks to Azurite itself.
+    let storageFront: StorageFront | undefined;
+    if (azurite) {
+      const certificate = await options.ca.issueServerCertificate("storage-front");
+      const front = await startStorageFront({
+        certPath: certificate.certPath,
+        keyPath: certificate.keyPath,
+        jwksUrl,
+        issuer: localIssuer,
+        upstream: azurite.blobEndpoint,
+        tenantId: localTenantId,
+        roles,
+      });
+      storageFront = front;
+      closers.push(() => front.close());
+    }
     const blobEndpoint = azurite?.blobEndpoint ?? env.AZURE_STORAGE_BLOB_ENDPOINT ?? "";
+    const appBlobEndpoint = storageFront?.blobEndpoint ?? blobEndpoint;
 
     let quantum: QuantumEmulator | undefined;
     if (!env.AZURE_QUANTUM_ENDPOINT) {
@@ -140,8 +200,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         issuer: localIssuer,
         subscriptionId: localSubscriptionId,
         resourceGroup: localResourceGroup,
-        workspaceName: "identity-probe-local",
+        workspaceName: localQuantumWorkspaceName,
         storage: { blobEndpoint, accountName: azuriteAccountName, accountKey: azuriteAccountKey },
+        roles,
       });
       const started = quantum;
       closers.push(() => started.close());
@@ -151,8 +212,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       ...(identityEndpoint
         ? { identity: identityEndpoint.environment("AppService") as { IDENTITY_ENDPOINT: string; IDENTITY_HEADER: string } }
         : {}),
-      blobEndpoint,
+      blobEndpoint: appBlobEndpoint,
       ...(webPubSub ? { webPubSubEndpoint: webPubSub.endpoint } : {}),
+      ...(arm ? { resourceManagerEndpoint: arm.endpoint } : {}),
       ...(quantum ? { quantum: { endpoint: quantum.endpoint, workspaceId: quantum.workspaceId } } : {}),
       trustBundlePath: options.trustBundlePath,
     });
@@ -193,7 +255,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const summary: StackSummary = {
       startedAt: new Date().toISOString(),
       app: { host: app.kind, url: app.url, routePrefix: app.routePrefix, functionKey: options.functionKey, functions: app.functions },
-      azurite: { blobEndpoint, isEmulated: azurite !== undefined },
+      azurite: { blobEndpoint, isEmulated: azurite !== undefined, ...(storageFront ? { frontEndpoint: storageFront.blobEndpoint } : {}) },
+      rbac: {
+        propagationSeconds,
+        ...(arm ? { resourceManagerEndpoint: arm.endpoint } : { resourceManagerEndpoint: env.AZURE_RESOURCE_MANAGER_ENDPOINT ?? "" }),
+        isEmulated: arm !== undefined,
+      },
       identityEndpoint: identityEndpoint
         ? {
             isEmulated: true,

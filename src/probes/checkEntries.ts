@@ -134,6 +134,11 @@ export function accessEntry(
   });
   const seen = outcome.forbiddenSince === undefined ? undefined : forbiddenNote(outcome.forbiddenSince, context.now);
   const history: VerdictReading | undefined = seen && { isLikelyPropagating: seen.isLikelyPropagating, note: seen.text };
+  if (outcome.rbac && classified.category !== "forbidden") {
+    // A 403 the service words as something else (a firewall): the row's fix stands; ARM's view is added.
+    const reading = readVerdict(outcome.rbac, { now: context.now, propagationWindowMs, historyNote: undefined, resource: definition.displayName });
+    return { ...entry, note: reading.note, rbac: outcome.rbac };
+  }
   if (outcome.rbac) {
     // ARM's answer replaces the history's estimate wherever it can date or rule out propagation.
     const reading = readVerdict(outcome.rbac, { now: context.now, propagationWindowMs, historyNote: history, resource: definition.displayName });

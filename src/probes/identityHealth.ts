@@ -209,7 +209,11 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
       const { definition } = planned.resource;
       const required = definition.operations[definition.accessOperation]?.dataActions ?? [];
       const scope = planned.access.scope;
-      if (!options.rbac || accessFailures[index]?.category !== "forbidden" || required.length === 0 || scope === undefined) return [];
+      const failure = accessFailures[index];
+      // Every refusal by Azure RBAC's status (403), whatever the service's words make of it: a firewall's 403 with a
+      // role in place reads differently from one without.
+      const isRefusal = failure !== undefined && failure.origin === "resource" && (failure.category === "forbidden" || failure.status === 403);
+      if (!options.rbac || !isRefusal || required.length === 0 || scope === undefined) return [];
       const reader = options.rbac(planned.identity.credential);
       const access = { scope, requiredDataActions: required, principalId: principalOf(planned.identity) };
       return [{ index, check: ((signal) => explainForbidden(reader, access, signal)) satisfies Check<RbacExplanation> }];
