@@ -1,0 +1,31 @@
+// A PUT body: JSON, at most armBodyLimitBytes. A larger declared Content-Length is refused unread, and a body
+// that outgrows the limit stops being read; either way the connection closes after the 413 (armResponse.ts), so
+// the unread rest is never taken for a request. ARM's wording for a body it cannot deserialize ends with its
+// parser's own message (InvalidRequestContent, "…could not be deserialized: '<Newtonsoft message>'"), which cannot
+// be reproduced faithfully: malformed JSON is answered with 400 alone.
+import type { IncomingMessage } from "node:http";
+import { declaredLength, readBounded } from "../../src/shared/boundedBody.js";
+import { statusOnly } from "./armError.js";
+import { unsupportedMediaType } from "./armErrors.js";
+
+export const armBodyLimitBytes = 64 * 1024;
+
+export async function readArmJsonBody(request: IncomingMessage, abortSignal: AbortSignal): Promise<unknown> {
+  const contentType = request.headers["content-type"];
+  const read = await readBounded(request, {
+    limitBytes: armBodyLimitBytes,
+    declaredBytes: declaredLength(request.headers["content-length"]),
+    leaveOpenWhenTooLarge: true,
+    abortSignal,
+  });
+  if (!read.ok) throw statusOnly(413, "RequestBodyTooLarge", `The request body is larger than the ${armBodyLimitBytes} bytes the emulator reads.`);
+  // Azure/ARO-RP body.go: a body (or a declared type) that is not application/json is a 415.
+  const mediaType = contentType?.split(";", 1)[0]?.trim().toLowerCase();
+  if (mediaType !== "application/json" && (read.bytes.length > 0 || mediaType !== undefined)) throw unsupportedMediaType(contentType);
+  if (read.bytes.length === 0) throw statusOnly(400, "InvalidRequestContent", "The request has no body; this operation needs one.");
+  try {
+    return JSON.parse(read.bytes.toString("utf8")) as unknown;
+  } catch {
+    throw statusOnly(400, "InvalidRequestContent", "The request body is not valid JSON.");
+  }
+}
