@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isGuid } from "../../src/shared/guid.js";
 import { refusalOf, type ArmError, type ArmRefusal } from "./armError.js";
+import { mustCloseAfter } from "./armRequestBody.js";
 
 export interface ArmRequestIds {
   readonly requestId: string;
@@ -26,9 +27,8 @@ function commonHeaders(request: IncomingMessage, ids: ArmRequestIds): Record<str
     "x-content-type-options": "nosniff",
     "x-ms-request-id": ids.requestId,
     "x-ms-correlation-request-id": ids.correlationId,
-    // A body the emulator did not read (a refusal before it, an operation without one) must never be taken for the
-    // next request on a kept-alive connection.
-    ...(request.complete ? {} : { connection: "close" }),
+    // A body too large to drain is left unread: the connection closes so its rest is never taken for a request.
+    ...(mustCloseAfter(request) ? { connection: "close" } : {}),
   };
 }
 
