@@ -4,7 +4,8 @@
 // query (400) → api-version (400) → subscription (400/404) → the caller's rights (403) → resource group (404) →
 // the operation's own checks (400/409/413/415). ARM's words are sent where they are public (armErrors.ts); every
 // other refusal is the status alone, its reason kept for tests (refusal). No token or header value is ever written
-// to a response or kept in a refusal.
+// to a response or kept in a refusal. The emulator knows the subscription and its resource groups, not the
+// resources in them: any resource path under a known group is a scope it serves (permissions, role assignments).
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
