@@ -27,6 +27,11 @@ export type VerificationResult =
       readonly ok: false;
       readonly reason: "missing" | "malformed" | "expired" | "audience" | "issuer" | "signature" | "invalid";
       readonly message: string;
+      /**
+       * The token's claims when only a claim failed (expired, audience): its signature was verified first, so
+       * the claims are the issuer's and a service may quote them (ARM names the token's audience and expiry).
+       */
+      readonly claims?: JWTPayload;
     };
 
 export interface EntraTokenVerifier {
@@ -61,13 +66,16 @@ export function createEntraTokenVerifier(options: EntraTokenVerifierOptions): En
       };
     } catch (error) {
       // Messages name what is wrong without echoing the token.
-      if (error instanceof errors.JWTExpired) return { ok: false, reason: "expired", message: "The access token has expired." };
+      // jose checks the signature before any claim, so a claim error carries verified claims.
+      if (error instanceof errors.JWTExpired)
+        return { ok: false, reason: "expired", message: "The access token has expired.", claims: error.payload };
       if (error instanceof errors.JWTClaimValidationFailed) {
         if (error.claim === "aud")
           return {
             ok: false,
             reason: "audience",
             message: `The access token audience is invalid; expected ${options.audiences.join(" or ")}.`,
+            claims: error.payload,
           };
         if (error.claim === "iss") return { ok: false, reason: "issuer", message: "The access token issuer is invalid." };
         return { ok: false, reason: "invalid", message: `The access token claim '${error.claim}' is invalid.` };

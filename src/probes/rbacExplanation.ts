@@ -40,7 +40,14 @@ export async function explainForbidden(reader: RbacReader, access: ForbiddenAcce
     permissions = await reader.permissionsAt(access.scope, { abortSignal });
   } catch (error) {
     await grantsRead;
-    return { verdict: "permissions-unreadable", requiredDataActions: required, unreadable: `permissions: ${describeRefusal(error, abortSignal)}` };
+    const refusal = describeRefusal(error, abortSignal);
+    // Listing one's own permissions needs `Microsoft.Authorization/permissions/read` (learn REST reference,
+    // Permissions - List For Resource Group), which every role that reads the scope grants (Reader's `*/read`):
+    // ARM's AuthorizationFailed for it means no such role applies — at most a data-only role, and not one
+    // that allows this check.
+    if (refusal === "403 AuthorizationFailed")
+      return { verdict: "no-role", requiredDataActions: required, unreadable: `permissions: ${refusal} (no role that reads this scope applies)` };
+    return { verdict: "permissions-unreadable", requiredDataActions: required, unreadable: `permissions: ${refusal}` };
   }
   const assignments = await grantsRead;
 

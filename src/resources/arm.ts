@@ -62,10 +62,11 @@ const roleDefinitionCacheMs = 60 * 60_000;
 const roleDefinitionCacheSize = 200;
 
 function createRbacReader(settings: ArmSettings, client: ArmClient, definitions: RoleDefinitionCache): RbacReader {
-  async function grantsOf(assignments: readonly RoleAssignmentView[], abortSignal: AbortSignal): Promise<RoleGrant[]> {
+  /** The assignments with their roles, each definition read at `scope` (where the identity reads). */
+  async function grantsOf(assignments: readonly RoleAssignmentView[], scope: string, abortSignal: AbortSignal): Promise<RoleGrant[]> {
     return Promise.all(
       assignments.map(async (assignment) => {
-        const definition = await definitions.get(assignment.roleDefinitionId, client, abortSignal);
+        const definition = await definitions.get(scope, assignment.roleDefinitionId, client, abortSignal);
         return {
           assignmentId: assignment.id,
           scope: assignment.scope,
@@ -81,30 +82,30 @@ function createRbacReader(settings: ArmSettings, client: ArmClient, definitions:
     subscriptionScope: `/subscriptions/${settings.subscriptionId}`,
     auditScope: `/subscriptions/${settings.subscriptionId}/resourceGroups/${settings.resourceGroup}`,
     permissionsAt: (scope, { abortSignal }) => client.permissionsAt(scope, { abortSignal }),
-    grantsAt: async (scope, principalId, { abortSignal }) => grantsOf(await client.roleAssignmentsAt(scope, principalId, { abortSignal }), abortSignal),
-    grantsAround: async (principalId, { abortSignal }) =>
-      grantsOf(
-        await client.roleAssignmentsAround(`/subscriptions/${settings.subscriptionId}/resourceGroups/${settings.resourceGroup}`, principalId, { abortSignal }),
-        abortSignal,
-      ),
+    grantsAt: async (scope, principalId, { abortSignal }) =>
+      grantsOf(await client.roleAssignmentsAt(scope, principalId, { abortSignal }), scope, abortSignal),
+    grantsAround: async (principalId, { abortSignal }) => {
+      const scope = `/subscriptions/${settings.subscriptionId}/resourceGroups/${settings.resourceGroup}`;
+      return grantsOf(await client.roleAssignmentsAround(scope, principalId, { abortSignal }), scope, abortSignal);
+    },
   };
 }
 
 /** Role definitions change rarely (built-in ones never by ID): read each once an hour at most, for every identity. */
 interface RoleDefinitionCache {
-  get(id: string, client: ArmClient, abortSignal: AbortSignal): Promise<RoleDefinitionView | undefined>;
+  get(scope: string, id: string, client: ArmClient, abortSignal: AbortSignal): Promise<RoleDefinitionView | undefined>;
 }
 
 function createRoleDefinitionCache(clock: () => number = Date.now): RoleDefinitionCache {
   const entries = new Map<string, { definition: RoleDefinitionView; readAt: number }>();
   return {
-    async get(id, client, abortSignal) {
+    async get(scope, id, client, abortSignal) {
       // The subscription and tenant forms of an ID name the same definition: keyed by its GUID.
       const key = id.split("/").pop()?.toLowerCase() ?? id;
       const cached = entries.get(key);
       if (cached && clock() - cached.readAt < roleDefinitionCacheMs) return cached.definition;
       try {
-        const definition = await client.roleDefinition(id, { abortSignal });
+        const definition = await client.roleDefinition(scope, id, { abortSignal });
         entries.delete(key);
         entries.set(key, { definition, readAt: clock() });
         if (entries.size > roleDefinitionCacheSize) entries.delete(entries.keys().next().value as string);

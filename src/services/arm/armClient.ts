@@ -50,7 +50,11 @@ export interface ArmClient {
   roleAssignmentsAt(scope: string, principalId: string, options?: ArmCallOptions): Promise<RoleAssignmentView[]>;
   /** The principal's role assignments at `scope`, above it and below it. */
   roleAssignmentsAround(scope: string, principalId: string, options?: ArmCallOptions): Promise<RoleAssignmentView[]>;
-  roleDefinition(roleDefinitionId: string, options?: ArmCallOptions): Promise<RoleDefinitionView>;
+  /**
+   * RoleDefinitions_Get at `scope`: a built-in role is readable at any scope where the caller may read
+   * (Reader, whose actions read everything, covers `roleDefinitions/read`), not only at the subscription its ID names.
+   */
+  roleDefinition(scope: string, roleDefinitionId: string, options?: ArmCallOptions): Promise<RoleDefinitionView>;
 }
 
 const stringList = z.array(z.string()).nullish().transform((value) => value ?? []);
@@ -195,12 +199,13 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
       return assignments.map(assignmentView);
     },
 
-    async roleDefinition(roleDefinitionId, callOptions = {}) {
+    async roleDefinition(scope, roleDefinitionId, callOptions = {}) {
       const id = roleDefinitionId.trim().replace(/\/+$/, "");
       if (!/^(\/subscriptions\/[0-9a-f-]{36})?\/providers\/Microsoft\.Authorization\/roleDefinitions\/[0-9a-f-]{36}$/i.test(id))
         throw new RangeError("not a role definition ID");
+      const guid = id.slice(id.lastIndexOf("/") + 1);
       const response = await client
-        .pathUnchecked(id)
+        .pathUnchecked(`${scopePath(scope)}/providers/Microsoft.Authorization/roleDefinitions/${guid}`)
         .get({ queryParameters: { "api-version": authorizationApiVersion }, abortSignal: callOptions.abortSignal });
       const definition = parse(response, roleDefinitionSchema);
       return {
