@@ -216,7 +216,9 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
       if (!options.rbac || !isRefusal || required.length === 0 || scope === undefined) return [];
       const reader = options.rbac(planned.identity.credential);
       const access = { scope, requiredDataActions: required, principalId: principalOf(planned.identity) };
-      return [{ index, check: ((signal) => explainForbidden(reader, access, signal)) satisfies Check<RbacExplanation> }];
+      return [
+        { index, requiredDataActions: required, check: ((signal) => explainForbidden(reader, access, signal)) satisfies Check<RbacExplanation> },
+      ];
     });
     const audits = includeIdentityEndpoint && options.rbac ? identities : [];
     const rbac = options.rbac;
@@ -239,7 +241,17 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
     const explanations = new Map<number, RbacExplanation>();
     explained.forEach((planned, position) => {
       const run = explanationRuns[position];
-      if (run?.kind === "success") explanations.set(planned.index, run.value);
+      if (!run) return;
+      explanations.set(
+        planned.index,
+        run.kind === "success"
+          ? run.value
+          : {
+              verdict: "permissions-unreadable",
+              requiredDataActions: planned.requiredDataActions,
+              unreadable: run.timedOut ? "permissions: no answer within the deadline" : "permissions: no answer",
+            },
+      );
     });
 
     accessChecks.forEach((planned, index) => {

@@ -17,7 +17,14 @@ import {
   testFunctionKey,
   type ChildDevHost,
 } from "../fixtures/devHost.js";
-import { startTestAzurite, startTestIdentityEndpoint, startTestWebPubSubEmulator, type TestAzurite } from "../fixtures/localServices.js";
+import {
+  startTestArmEmulator,
+  startTestAzurite,
+  startTestIdentityEndpoint,
+  startTestWebPubSubEmulator,
+  type TestArmEmulator,
+  type TestAzurite,
+} from "../fixtures/localServices.js";
 import { localWebPubSubId } from "../fixtures/spineApp.js";
 
 const requirements = browserRequirements();
@@ -33,6 +40,7 @@ describe.skipIf(Boolean(requirements.missing))("the dashboard in a real browser"
   let identityEndpoint: IdentityEndpoint;
   let azurite: TestAzurite;
   let webPubSub: WebPubSubEmulator;
+  let arm: TestArmEmulator;
   let host: ChildDevHost;
   let browser: TestBrowser;
   let page: Page;
@@ -50,9 +58,11 @@ describe.skipIf(Boolean(requirements.missing))("the dashboard in a real browser"
   beforeAll(async () => {
     [identityEndpoint, azurite] = await Promise.all([startTestIdentityEndpoint(), startTestAzurite(), ensureBuilt()]);
     webPubSub = await startTestWebPubSubEmulator(identityEndpoint);
+    arm = await startTestArmEmulator(identityEndpoint);
     const env = realAppEnvironment(identityEndpoint, azurite.blobEndpoint, {
       AZURE_WEBPUBSUB_ENDPOINT: webPubSub.endpoint,
       AZURE_WEBPUBSUB_ID: localWebPubSubId,
+      AZURE_RESOURCE_MANAGER_ENDPOINT: arm.endpoint,
     });
     host = await startChildDevHost({ appRoot: projectRoot, env });
     await runTimer();
@@ -67,6 +77,7 @@ describe.skipIf(Boolean(requirements.missing))("the dashboard in a real browser"
     await browser?.close();
     await host?.stop();
     await webPubSub?.close();
+    await arm?.close();
     await azurite?.close();
     await identityEndpoint?.close();
   });

@@ -7,13 +7,24 @@ import type { IdentityEndpoint } from "../../local/identity/identityEndpoint.js"
 import { localUserIdentity } from "../../local/identity/localIdentities.js";
 import type { HealthReport } from "../../src/shared/healthReport.js";
 import { cliEnvironment, closedLoopbackPort, runCli, type ChildEnvironment } from "../fixtures/cli.js";
-import { startTestAzurite, startTestIdentityEndpoint, type TestAzurite } from "../fixtures/localServices.js";
+import {
+  startTestArmEmulator,
+  startTestAzurite,
+  startTestIdentityEndpoint,
+  type TestArmEmulator,
+  type TestAzurite,
+} from "../fixtures/localServices.js";
 
 const unknownClientId = "0badc0de-0000-4000-8000-000000000404";
 const storageAccountId =
   "/subscriptions/00000000-1d00-4000-8000-000000000001/resourceGroups/identity-probe-local/providers/Microsoft.Storage/storageAccounts/devstoreaccount1";
 
-function environmentFor(endpoint: IdentityEndpoint, azurite: TestAzurite, settings: ChildEnvironment = {}): ChildEnvironment {
+function environmentFor(
+  endpoint: IdentityEndpoint,
+  azurite: TestAzurite,
+  arm: TestArmEmulator,
+  settings: ChildEnvironment = {},
+): ChildEnvironment {
   return cliEnvironment({
     ...endpoint.environment("AppService"),
     // App Service protocol only: MSAL picks one identity source per process.
@@ -21,6 +32,7 @@ function environmentFor(endpoint: IdentityEndpoint, azurite: TestAzurite, settin
     AZURE_TOKEN_CREDENTIALS: "ManagedIdentityCredential",
     AZURE_STORAGE_BLOB_ENDPOINT: azurite.blobEndpoint,
     AZURE_STORAGE_ACCOUNT_ID: storageAccountId,
+    AZURE_RESOURCE_MANAGER_ENDPOINT: arm.endpoint,
     // A check slower than half its deadline is a warn: generous, so that a loaded machine does not turn a
     // pass into a warn. Tests about deadlines pass --timeout, which replaces it.
     IDENTITY_PROBE_TIMEOUT_MS: "20000",
@@ -39,14 +51,17 @@ function row(stdout: string, check: string, identity: string): string[] | undefi
 describe("identity-probe probe against the local identity endpoint and Azurite", () => {
   let endpoint: IdentityEndpoint;
   let azurite: TestAzurite;
+  let arm: TestArmEmulator;
   let environment: ChildEnvironment;
 
   beforeAll(async () => {
     endpoint = await startTestIdentityEndpoint();
     azurite = await startTestAzurite();
-    environment = environmentFor(endpoint, azurite);
+    arm = await startTestArmEmulator(endpoint);
+    environment = environmentFor(endpoint, azurite, arm);
   });
   afterAll(async () => {
+    await arm?.close();
     await azurite?.close();
     await endpoint?.close();
   });
@@ -56,7 +71,7 @@ describe("identity-probe probe against the local identity endpoint and Azurite",
     expect(run.stderr).toBe("");
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(/^identity-probe: PASS/);
-    for (const check of ["storage:token", "webpubsub:token", "quantum:token", "arm:token", "storage:access", "identity:endpoint"]) {
+    for (const check of ["storage:token", "webpubsub:token", "quantum:token", "arm:token", "storage:access", "arm:access", "identity:endpoint"]) {
       expect(row(run.stdout, check, "system")?.[2], check).toBe("pass");
     }
     expect(row(run.stdout, "storage:token", "system")?.[3]).toMatch(/^\d+ ms$/);
@@ -152,15 +167,18 @@ describe("identity-probe probe against the local identity endpoint and Azurite",
 describe("identity-probe probe with tokens about to expire", () => {
   let endpoint: IdentityEndpoint;
   let azurite: TestAzurite;
+  let arm: TestArmEmulator;
   let environment: ChildEnvironment;
 
   beforeAll(async () => {
     // Two minutes: inside the report's 5-minute expiry warning, still valid for Azurite.
     endpoint = await startTestIdentityEndpoint({ tokenLifetimeSeconds: 120 });
     azurite = await startTestAzurite();
-    environment = environmentFor(endpoint, azurite);
+    arm = await startTestArmEmulator(endpoint);
+    environment = environmentFor(endpoint, azurite, arm);
   });
   afterAll(async () => {
+    await arm?.close();
     await azurite?.close();
     await endpoint?.close();
   });

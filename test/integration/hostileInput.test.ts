@@ -24,11 +24,13 @@ import {
   type ChildDevHost,
 } from "../fixtures/devHost.js";
 import {
+  startTestArmEmulator,
   startTestAzurite,
   startTestIdentityEndpoint,
   startTestQuantumEmulator,
   startTestWebPubSubEmulator,
   useIdentityEnvironment,
+  type TestArmEmulator,
   type TestAzurite,
 } from "../fixtures/localServices.js";
 import { localWebPubSubId } from "../fixtures/spineApp.js";
@@ -63,6 +65,7 @@ describe("hostile input to the real app in the dev host", () => {
   let azurite: TestAzurite;
   let webPubSub: WebPubSubEmulator;
   let quantum: QuantumEmulator;
+  let arm: TestArmEmulator;
   let host: ChildDevHost;
   let storage: BlobServiceClient;
   let restoreIdentity: () => void;
@@ -71,9 +74,10 @@ describe("hostile input to the real app in the dev host", () => {
 
   beforeAll(async () => {
     [identityEndpoint, azurite] = await Promise.all([startTestIdentityEndpoint(), startTestAzurite(), ensureBuilt()]);
-    [webPubSub, quantum] = await Promise.all([
+    [webPubSub, quantum, arm] = await Promise.all([
       startTestWebPubSubEmulator(identityEndpoint),
       startTestQuantumEmulator(identityEndpoint, azurite),
+      startTestArmEmulator(identityEndpoint),
     ]);
     host = await startChildDevHost({
       appRoot: projectRoot,
@@ -82,6 +86,7 @@ describe("hostile input to the real app in the dev host", () => {
         AZURE_WEBPUBSUB_ID: localWebPubSubId,
         AZURE_QUANTUM_ENDPOINT: quantum.endpoint,
         AZURE_QUANTUM_WORKSPACE_ID: quantum.workspaceId,
+        AZURE_RESOURCE_MANAGER_ENDPOINT: arm.endpoint,
       }),
     });
     // The test reads storage directly, with a token from the same identity endpoint.
@@ -91,7 +96,7 @@ describe("hostile input to the real app in the dev host", () => {
   afterAll(async () => {
     restoreIdentity?.();
     const result = await host?.stop("SIGTERM");
-    await Promise.all([quantum?.close(), webPubSub?.close()]);
+    await Promise.all([quantum?.close(), webPubSub?.close(), arm?.close()]);
     await Promise.all([azurite?.close(), identityEndpoint?.close()]);
     expect(result?.exitCode).toBe(0);
   });

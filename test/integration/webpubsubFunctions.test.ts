@@ -91,8 +91,9 @@ describe("Web PubSub through the app's managed identity", () => {
     const report = (await invokeHttp(healthIdentityDetails)).json<HealthReport>();
     const entry = report.checks["webpubsub:access"]?.find((candidate) => candidate.identity === "user-assigned-2");
     expect(entry).toMatchObject({ errorCategory: "forbidden", output: expect.stringContaining("403") });
-    // Within 30 minutes of the identity's first token this is a warning: likely role propagation.
-    expect(entry?.status).toBe("warn");
+    // Resource Manager says no role applies (the identity may not even list its permissions): not propagation.
+    expect(entry?.status).toBe("fail");
+    expect(entry?.rbac).toMatchObject({ verdict: "no-role" });
     expect(entry?.remediation).toContain("Web PubSub Service Owner");
     expect(entry?.remediation).toContain(localUnprivilegedIdentity.objectId);
     expect(entry?.remediation).toContain("/providers/Microsoft.SignalRService/WebPubSub/identity-probe-local");
