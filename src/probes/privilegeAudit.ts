@@ -4,7 +4,9 @@
 // - Owner (8e3af657-a8ff-443c-a75c-2fe8c4bcb635) and User Access Administrator
 //   (18d7d88d-d35e-4fb5-a5c3-7773c20a72d9), which can grant themselves anything (learn "Azure built-in roles,
 //   Privileged");
-// - any role whose actions include `*` (Contributor and custom roles like it);
+// - any role whose actions include `*` (Contributor and custom roles like it) at the resource group or above —
+//   on a single resource it is the template's own opt-in (Contributor on the Quantum workspace,
+//   GRANT_QUANTUM_CONTRIBUTOR, for clients that still need it);
 // - a role with data actions at subscription scope or above, which reaches every account in it.
 import type { RoleGrant } from "../resources/resourceDefinition.js";
 
@@ -28,11 +30,16 @@ function isSubscriptionOrAbove(scope: string, subscriptionScope: string): boolea
   return normalized === "" || normalized === subscriptionScope.toLowerCase() || normalized.startsWith("/providers/microsoft.management/managementgroups/");
 }
 
+/** Whether a scope is a resource group or above it: anything but a resource (`…/providers/<namespace>/…`). */
+function isResourceGroupOrAbove(scope: string): boolean {
+  return !/^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\//i.test(scope);
+}
+
 export function excessGrants(grants: readonly RoleGrant[], subscriptionScope: string): ExcessGrant[] {
   return grants.flatMap((grant): ExcessGrant[] => {
     const privileged = privilegedRoles[roleGuid(grant.roleDefinitionId)];
     if (privileged) return [{ grant, why: privileged }];
-    if (grant.permissions.some((permission) => permission.actions.includes("*")))
+    if (grant.permissions.some((permission) => permission.actions.includes("*")) && isResourceGroupOrAbove(grant.scope))
       return [{ grant, why: "its actions include '*': it may change anything at its scope" }];
     if (grant.permissions.some((permission) => permission.dataActions.length > 0) && isSubscriptionOrAbove(grant.scope, subscriptionScope))
       return [{ grant, why: "a data role at subscription scope reaches every resource in the subscription" }];

@@ -10,13 +10,20 @@ import type { AddressInfo } from "node:net";
 import { ManagedIdentityCredential } from "@azure/identity";
 import { BlobServiceClient } from "@azure/storage-blob";
 import type { IdentityEndpoint } from "../../local/identity/identityEndpoint.js";
-import { localResourceGroup, localSubscriptionId, localUnprivilegedIdentity } from "../../local/identity/localIdentities.js";
+import {
+  localResourceGroup,
+  localSubscriptionId,
+  localSystemIdentity,
+  localUnprivilegedIdentity,
+} from "../../local/identity/localIdentities.js";
 import { roleByName } from "../../local/rbac/builtInRoles.js";
 import {
   defaultRoleAssignments,
+  localQuantumWorkspaceName,
   localResourceGroupScope,
   localStorageAccountId,
   localSubscriptionScope,
+  quantumWorkspaceId,
 } from "../../local/rbac/localResources.js";
 import { createRoleTable, type RoleAssignment, type RoleTable } from "../../local/rbac/roleTable.js";
 import type { StorageFront } from "../../local/storage/storageFront.js";
@@ -198,9 +205,10 @@ describe("RBAC verdicts and Resource Manager access, from one role table", () =>
   });
 
   describe("rbac:privilege", () => {
-    it("passes for what the template grants (data roles at their resources, Reader on the group)", async () => {
+    it("passes for what the template grants (data roles at their resources, Reader on the group, its opt-in Contributor on the workspace)", async () => {
+      grant("Contributor", quantumWorkspaceId(localQuantumWorkspaceName), localSystemIdentity.objectId);
       const result = await report();
-      expect(result.checks["rbac:privilege"]?.[0]).toMatchObject({ status: "pass", componentId: localResourceGroupScope });
+      expect(result.checks["rbac:privilege"]?.[0]).toMatchObject({ identity: "system", status: "pass", componentId: localResourceGroupScope });
     });
 
     it("warns about Owner at the subscription and a data role at subscription scope, naming each grant to remove", async () => {
