@@ -94,6 +94,8 @@ async function stackTargets(): Promise<TargetResult[]> {
       IDENTITY_PROBE_BENCH_CA_DIR: dir,
       // Nothing may reach for IMDS at 169.254.169.254: the stack gives the app its own endpoint.
       AZURE_POD_IDENTITY_AUTHORITY_HOST: "http://127.0.0.1:9",
+      // Nor Resource Manager: the stack starts its own and names it.
+      AZURE_RESOURCE_MANAGER_ENDPOINT: "https://127.0.0.1:9",
     });
     const latency = median(results.webPubSubLatency.latenciesMs);
     const bell = median(results.quantumBell.durationsMs);

@@ -5,9 +5,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { WebPubSubClient } from "@azure/web-pubsub-client";
+import { startArmEmulator } from "../local/arm/armEmulator.js";
 import { startAzurite, azuriteAccountKey, azuriteAccountName } from "../local/azurite.js";
 import { startIdentityEndpoint } from "../local/identity/identityEndpoint.js";
-import { localResourceGroup, localSubscriptionId } from "../local/identity/localIdentities.js";
+import { localResourceGroup, localSubscriptionId, localTenantId } from "../local/identity/localIdentities.js";
+import { defaultRoleAssignments, quantumWorkspaceId } from "../local/rbac/localResources.js";
+import { createRoleTable } from "../local/rbac/roleTable.js";
 import { createLocalCa } from "../local/localCa.js";
 import { startQuantumEmulator } from "../local/quantum/quantumEmulator.js";
 import { startWebPubSubEmulator } from "../local/webpubsub/webPubSubEmulator.js";
@@ -43,6 +46,18 @@ const quantum = await startQuantumEmulator({
   storage: { blobEndpoint: azurite.blobEndpoint, accountName: azuriteAccountName, accountKey: azuriteAccountKey },
 });
 
+// The workspace ID names a subscription and resource group: the app reads Resource Manager, the local one.
+const arm = await startArmEmulator({
+  certPath: emulatorCertificate.certPath,
+  keyPath: emulatorCertificate.keyPath,
+  jwksUrl: identityEndpoint.jwksUrl,
+  issuer: identityEndpoint.issuer,
+  roles: createRoleTable({ initial: defaultRoleAssignments({ quantumWorkspaceId: quantumWorkspaceId("identity-probe-bench") }) }),
+  subscriptionId: localSubscriptionId,
+  tenantId: localTenantId,
+  resourceGroups: [{ name: localResourceGroup, location: "westeurope" }],
+});
+
 const env: NodeJS.ProcessEnv = {
   ...process.env,
   ...identityEndpoint.environment("AppService"),
@@ -51,6 +66,7 @@ const env: NodeJS.ProcessEnv = {
   AZURE_WEBPUBSUB_ENDPOINT: webPubSub.endpoint,
   AZURE_QUANTUM_ENDPOINT: quantum.endpoint,
   AZURE_QUANTUM_WORKSPACE_ID: quantum.workspaceId,
+  AZURE_RESOURCE_MANAGER_ENDPOINT: arm.endpoint,
   IDENTITY_PROBE_SCHEDULE: "0 0 0 1 1 *",
   LOCAL_FUNCTION_KEY: functionKey,
 };
@@ -192,6 +208,7 @@ try {
 } finally {
   host.kill("SIGTERM");
   await new Promise((resolve) => host.once("exit", resolve));
+  await arm.close();
   await quantum.close();
   await webPubSub.close();
   await azurite.close();
