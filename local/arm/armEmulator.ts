@@ -10,8 +10,8 @@ import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
 import { isGuid } from "../../src/shared/guid.js";
+import { listenHttps } from "../listenHttps.js";
 import type { EmulatorServerOptions } from "../emulatorServerOptions.js";
 import type { RoleTable } from "../rbac/roleTable.js";
 import { checkApiVersion } from "./armApiVersions.js";
@@ -136,18 +136,10 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
   // A client that stops sending mid-request is cut off rather than held forever.
   server.requestTimeout = 60_000;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const endpoint = await listenHttps(server, options);
 
   return {
-    endpoint: `https://${host}:${address.port}`,
+    endpoint,
     refusal: (requestId) => refusals.get(requestId),
     async close() {
       await new Promise<void>((resolve) => {

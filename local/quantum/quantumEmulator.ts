@@ -7,7 +7,6 @@ import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
 import { defaultRoleAssignments } from "../rbac/localResources.js";
 import { createRoleTable } from "../rbac/roleTable.js";
 import { createLinkedStorage } from "./linkedStorage.js";
@@ -16,6 +15,7 @@ import { createQuantumJobStore } from "./quantumJobStore.js";
 import { quantumRoutes, type QuantumRoute } from "./quantumRoutes.js";
 import { QuantumServiceError, refusalOf, writeQuantumError, type QuantumRefusal } from "./quantumServiceError.js";
 import type { EmulatorServerOptions } from "../emulatorServerOptions.js";
+import { listenHttps } from "../listenHttps.js";
 
 /**
  * The api-versions this emulator implements: the one Microsoft's Python SDK sends (2026-01-15-preview,
@@ -206,16 +206,7 @@ export async function startQuantumEmulator(options: QuantumEmulatorOptions): Pro
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  endpoint = `https://${host}:${address.port}`;
+  endpoint = await listenHttps(server, options);
 
   return {
     endpoint,

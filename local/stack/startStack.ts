@@ -10,13 +10,13 @@ import { startAzurite, azuriteAccountKey, azuriteAccountName, type Azurite } fro
 import { isPortFree, PortInUseError } from "../devHost/portInUseError.js";
 import { startIdentityEndpoint, type IdentityEndpoint } from "../identity/identityEndpoint.js";
 import { localResourceGroup, localSubscriptionId, localTenantId } from "../identity/localIdentities.js";
-import { startArmEmulator, type ArmEmulator } from "../arm/armEmulator.js";
+import { startArmEmulator } from "../arm/armEmulator.js";
 import { defaultRoleAssignments, localQuantumWorkspaceName, quantumWorkspaceId } from "../rbac/localResources.js";
 import { createRoleTable } from "../rbac/roleTable.js";
-import { startStorageFront, type StorageFront } from "../storage/storageFront.js";
+import { startStorageFront } from "../storage/storageFront.js";
 import type { LocalCa } from "../localCa.js";
-import { startQuantumEmulator, type QuantumEmulator } from "../quantum/quantumEmulator.js";
-import { startWebPubSubEmulator, type WebPubSubEmulator } from "../webpubsub/webPubSubEmulator.js";
+import { startQuantumEmulator } from "../quantum/quantumEmulator.js";
+import { startWebPubSubEmulator } from "../webpubsub/webPubSubEmulator.js";
 import { findFuncOnPath, startDevHostProcess, startFuncProcess, type AppProcess } from "./appProcess.js";
 import { startChildReaper, type ChildReaper } from "./childReaper.js";
 import { stackEnvironment } from "./stackEnvironment.js";
@@ -138,75 +138,51 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
           azurite.process.once("exit", () => unexpectedExit("Azurite exited"));
           return azurite;
         })();
-    const webPubSubPromise: Promise<WebPubSubEmulator | undefined> = env.AZURE_WEBPUBSUB_ENDPOINT
-      ? Promise.resolve(undefined)
-      : (async () => {
-          const certificate = await options.ca.issueServerCertificate("webpubsub");
-          const emulator = await startWebPubSubEmulator({
-            certPath: certificate.certPath,
-            keyPath: certificate.keyPath,
-            jwksUrl,
-            issuer: localIssuer,
-            roles,
-          });
-          closers.push(() => emulator.close());
-          return emulator;
-        })();
-    const armPromise: Promise<ArmEmulator | undefined> = env.AZURE_RESOURCE_MANAGER_ENDPOINT
-      ? Promise.resolve(undefined)
-      : (async () => {
-          const certificate = await options.ca.issueServerCertificate("arm");
-          const emulator = await startArmEmulator({
-            certPath: certificate.certPath,
-            keyPath: certificate.keyPath,
-            jwksUrl,
-            issuer: localIssuer,
-            roles,
-            subscriptionId: localSubscriptionId,
-            tenantId: localTenantId,
-            resourceGroups: [{ name: localResourceGroup, location: localLocation }],
-          });
-          closers.push(() => emulator.close());
-          return emulator;
-        })();
+    /** A local service with a certificate of its own, unless the environment already names its endpoint. */
+    const startUnlessGiven = async <T extends { close(): Promise<void> }>(
+      given: string | undefined,
+      name: string,
+      start: (certificate: { certPath: string; keyPath: string }) => Promise<T>,
+    ): Promise<T | undefined> => {
+      if (given) return undefined;
+      const started = await start(await options.ca.issueServerCertificate(name));
+      closers.push(() => started.close());
+      return started;
+    };
+    const trust = { jwksUrl, issuer: localIssuer, roles };
+    const webPubSubPromise = startUnlessGiven(env.AZURE_WEBPUBSUB_ENDPOINT, "webpubsub", (certificate) =>
+      startWebPubSubEmulator({ ...certificate, ...trust }),
+    );
+    const armPromise = startUnlessGiven(env.AZURE_RESOURCE_MANAGER_ENDPOINT, "arm", (certificate) =>
+      startArmEmulator({
+        ...certificate,
+        ...trust,
+        subscriptionId: localSubscriptionId,
+        tenantId: localTenantId,
+        resourceGroups: [{ name: localResourceGroup, location: localLocation }],
+      }),
+    );
     const [azurite, webPubSub, arm] = await Promise.all([azuritePromise, webPubSubPromise, armPromise]);
     // The app reaches Azurite through the front, which checks tokens and roles as Blob Storage does; the
     // Quantum emulator's linked storage (account key, SAS) talks to Azurite itself.
-    let storageFront: StorageFront | undefined;
-    if (azurite) {
-      const certificate = await options.ca.issueServerCertificate("storage-front");
-      const front = await startStorageFront({
-        certPath: certificate.certPath,
-        keyPath: certificate.keyPath,
-        jwksUrl,
-        issuer: localIssuer,
-        upstream: azurite.blobEndpoint,
-        tenantId: localTenantId,
-        roles,
-      });
-      storageFront = front;
-      closers.push(() => front.close());
-    }
+    const storageFront = azurite
+      ? await startUnlessGiven(undefined, "storage-front", (certificate) =>
+          startStorageFront({ ...certificate, ...trust, upstream: azurite.blobEndpoint, tenantId: localTenantId }),
+        )
+      : undefined;
     const blobEndpoint = azurite?.blobEndpoint ?? env.AZURE_STORAGE_BLOB_ENDPOINT ?? "";
     const appBlobEndpoint = storageFront?.blobEndpoint ?? blobEndpoint;
 
-    let quantum: QuantumEmulator | undefined;
-    if (!env.AZURE_QUANTUM_ENDPOINT) {
-      const certificate = await options.ca.issueServerCertificate("quantum");
-      quantum = await startQuantumEmulator({
-        certPath: certificate.certPath,
-        keyPath: certificate.keyPath,
-        jwksUrl,
-        issuer: localIssuer,
+    const quantum = await startUnlessGiven(env.AZURE_QUANTUM_ENDPOINT, "quantum", (certificate) =>
+      startQuantumEmulator({
+        ...certificate,
+        ...trust,
         subscriptionId: localSubscriptionId,
         resourceGroup: localResourceGroup,
         workspaceName: localQuantumWorkspaceName,
         storage: { blobEndpoint, accountName: azuriteAccountName, accountKey: azuriteAccountKey },
-        roles,
-      });
-      const started = quantum;
-      closers.push(() => started.close());
-    }
+      }),
+    );
 
     const appEnvironment = stackEnvironment(env, {
       ...(identityEndpoint

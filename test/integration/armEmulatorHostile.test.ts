@@ -2,7 +2,6 @@
 // ARM's `{ error: { code, message } }` where ARM's words are public, the status alone otherwise — no token ever
 // comes back, and the emulator keeps serving afterwards.
 import { randomUUID } from "node:crypto";
-import { request as httpsRequest } from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IdentityEndpoint } from "../../local/identity/identityEndpoint.js";
 import {
@@ -19,7 +18,7 @@ import { roleByName } from "../../local/rbac/builtInRoles.js";
 import { localResourceGroupScope, localSubscriptionScope } from "../../local/rbac/localResources.js";
 import { rawRequest, type RawResponse } from "../fixtures/quantumFixture.js";
 import { startTestArmEmulator, startTestIdentityEndpoint, type TestArmEmulator } from "../fixtures/localServices.js";
-import { jwtPattern, recordOutput, registerSecret } from "../fixtures/secretScan.js";
+import { jwtPattern, registerSecret } from "../fixtures/secretScan.js";
 
 const authorizationVersion = "2022-04-01";
 const resourcesVersion = "2025-04-01";
@@ -64,26 +63,6 @@ const routes: readonly ArmRoute[] = [
 ];
 
 let arm: TestArmEmulator;
-
-/** A GET whose request target is sent byte for byte, dot segments and all (TLS verified against the test CA). */
-function rawPathRequest(pathAndQuery: string, bearer: string): Promise<RawResponse> {
-  const { hostname, port } = new URL(arm.endpoint);
-  return new Promise((resolve, reject) => {
-    const request = httpsRequest({ host: hostname, port, path: pathAndQuery, method: "GET", headers: { authorization: `Bearer ${bearer}` }, timeout: 15_000 }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        recordOutput(text);
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, text, json: () => JSON.parse(text) as unknown });
-      });
-      response.on("error", reject);
-    });
-    request.on("timeout", () => request.destroy(new Error("raw-path request timed out")));
-    request.on("error", reject);
-    request.end();
-  });
-}
 
 /**
  * The status is always on the wire; the code and message are too only where they are ARM's published words, and
@@ -248,7 +227,7 @@ describe("the local ARM emulator under hostile input", () => {
       ["a broken percent-encoding", `${localSubscriptionScope}/resourceGroups/%E0%A4%A/providers/Microsoft.Authorization/permissions`],
     ])("answers %s with 400 alone", async (_label, path) => {
       // Sent as written: a WHATWG URL would resolve the dot segments before they left the client.
-      expectError(await rawPathRequest(`${path}?api-version=${authorizationVersion}`, operatorToken), 400, "InvalidUri");
+      expectError(await rawRequest(arm.endpoint, { path: `${path}?api-version=${authorizationVersion}`, headers: { authorization: `Bearer ${operatorToken}` } }), 400, "InvalidUri");
     });
 
     it.each([
