@@ -3,10 +3,11 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/fu
 import { renderDashboardPage } from "../dashboard/dashboardPage.js";
 import { dashboardData } from "../dashboard/dashboardData.js";
 import { identityEndpointComponent } from "../identity/identityEndpointCheck.js";
+import { privilegeComponent } from "../probes/privilegeAudit.js";
 import { getResources } from "../runtime.js";
 
 export async function dashboard(_request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> {
-  const page = renderDashboardPage(dashboardData(await getResources(), [identityEndpointComponent]));
+  const page = renderDashboardPage(dashboardData(await getResources(), [identityEndpointComponent, privilegeComponent]));
   return {
     status: 200,
     headers: {

@@ -25,6 +25,7 @@ import { createForbiddenStreaks, streakKey, type ForbiddenKey } from "./forbidde
 import { mayBePropagating } from "./remediation.js";
 import { singleAudienceNote } from "./warnRules.js";
 import { createObservedIdentities } from "./observedIdentities.js";
+import { privilegeComponent } from "./privilegeAudit.js";
 import { explainForbidden } from "./rbacExplanation.js";
 import { runChecks, type Check } from "./probeEngine.js";
 import { overallStatus } from "./reportSummary.js";
@@ -64,7 +65,7 @@ export interface IdentityHealth {
 const endpointCheckResource = "https://management.azure.com";
 const identityEndpointKey: CheckKey = { component: identityEndpointComponent.component, measurement: "endpoint" };
 const settingsKey: CheckKey = { component: "config", measurement: "settings" };
-const privilegeKey: CheckKey = { component: "rbac", measurement: "privilege" };
+const privilegeKey: CheckKey = { component: privilegeComponent.component, measurement: "privilege" };
 
 interface Planned<T> {
   readonly key: CheckKey;

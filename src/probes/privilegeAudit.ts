@@ -10,6 +10,9 @@
 // - a role with data actions at subscription scope or above, which reaches every account in it.
 import type { RoleGrant } from "../resources/resourceDefinition.js";
 
+/** The audit's component in the report (`rbac:privilege`), as the dashboard names it. */
+export const privilegeComponent = { component: "rbac", displayName: "Least privilege" } as const;
+
 export interface ExcessGrant {
   readonly grant: RoleGrant;
   readonly why: string;
