@@ -2,25 +2,37 @@
 // configured resource and (for details and the timer) a raw identity-endpoint check — all at once through
 // the probe engine, each under the deadline. Concurrent callers share one report in flight.
 import type { AppConfig } from "../config.js";
-import type { Audience } from "../identity/audienceCatalog.js";
+import { scopeFor, type Audience } from "../identity/audienceCatalog.js";
 import { callIdentityEndpoint, describeIdentityEndpoint, identityEndpointComponent } from "../identity/identityEndpointCheck.js";
+import type { IdentityEndpointGate } from "../identity/identityEndpointGate.js";
 import type { ProbedIdentity } from "../identity/sharedCredential.js";
 import { createTokenProber, type TokenProber } from "../identity/tokenProbe.js";
 import type { ProbedResource } from "../resources/resourceDefinition.js";
 import type { ProbeHistory } from "../services/blob/probeHistory.js";
 import { formatCheckKey, type CheckEntry, type CheckKey, type HealthReport } from "../shared/healthReport.js";
 import { createSharedInFlight, type AbortSignalLike } from "../shared/sharedInFlight.js";
-import { accessEntry, endpointEntry, settingsEntries, tokenEntry, unconfiguredEntry, type EntryContext } from "./checkEntries.js";
+import {
+  accessEntry,
+  endpointEntry,
+  settingsEntries,
+  tokenEntry,
+  unconfiguredEntry,
+  type EntryContext,
+  type PoliteRun,
+} from "./checkEntries.js";
 import { classifyCheckFailure } from "./classifyError.js";
 import { createForbiddenStreaks, streakKey, type ForbiddenKey } from "./forbiddenStreaks.js";
 import { mayBePropagating } from "./remediation.js";
 import { singleAudienceNote } from "./warnRules.js";
 import { createObservedIdentities } from "./observedIdentities.js";
-import { runChecks, type Check } from "./probeEngine.js";
+import { runChecks, type Check, type CheckRun } from "./probeEngine.js";
 import { overallStatus } from "./reportSummary.js";
 import { tokenCheck } from "./tokenCheck.js";
 
-export type ReportSettings = Pick<AppConfig, "releaseId" | "serviceId" | "identityEndpoint" | "timeoutMs" | "generalProblems">;
+export type ReportSettings = Pick<
+  AppConfig,
+  "releaseId" | "serviceId" | "identityEndpoint" | "timeoutMs" | "generalProblems" | "politeness"
+>;
 
 export interface IdentityHealthOptions {
   readonly settings: ReportSettings;
@@ -32,6 +44,8 @@ export interface IdentityHealthOptions {
   readonly history?: ProbeHistory;
   readonly tokenProber?: TokenProber;
   readonly identityEndpointCall?: typeof callIdentityEndpoint;
+  /** The process's gate to the identity endpoint: the raw check and the token checks' diagnoses wait there too. */
+  readonly gate?: IdentityEndpointGate;
   readonly clock?: () => number;
 }
 
@@ -60,11 +74,15 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
   const { settings, identities, audiences, resources } = options;
   const clock = options.clock ?? Date.now;
   const endpointCall = options.identityEndpointCall ?? callIdentityEndpoint;
+  const { gate } = options;
   const tokenDependencies = {
     tokenProber: options.tokenProber ?? createTokenProber(),
     identityEndpoint: settings.identityEndpoint,
     endpointCall,
+    ...(gate ? { gate } : {}),
   };
+  /** The raw check's last run per identity: it runs at most once per identity per interval. */
+  const endpointRuns = new Map<string, CheckRun<EndpointResult>>();
   const reportsInFlight = createSharedInFlight<HealthReport>();
   const observed = createObservedIdentities();
   const forbiddenStreaks = createForbiddenStreaks(options.history);
@@ -90,12 +108,25 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
     const startedAt = new Date(clock()).toISOString();
 
     const tokenChecks = identities.flatMap((identity) =>
-      audiences.map((audience) => ({
-        key: { component: audience.component, measurement: "token" } as const,
-        identity,
-        audience,
-        check: tokenCheck(tokenDependencies, identity, audience),
-      })),
+      audiences.map((audience) => {
+        const polite: { notStarted?: boolean } = {};
+        const check = tokenCheck(tokenDependencies, identity, audience);
+        return {
+          key: { component: audience.component, measurement: "token" } as const,
+          identity,
+          audience,
+          polite,
+          check: ((signal) => {
+            // At the deadline: was the request still waiting for its turn at the gate?
+            signal.addEventListener(
+              "abort",
+              () => (polite.notStarted = identity.credential.requestState(scopeFor(audience)) === "waiting"),
+              { once: true },
+            );
+            return check(signal);
+          }) satisfies Check<Awaited<ReturnType<typeof check>>>,
+        };
+      }),
     );
     const accessChecks = identities.flatMap((identity) =>
       configuredResources.map(({ resource, access }) => ({
@@ -106,21 +137,31 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
         check: ((signal) => access.check(identity.credential, signal)) satisfies Check<void>,
       })),
     );
-    const endpointChecks: Planned<Awaited<ReturnType<typeof endpointCall>>>[] = includeIdentityEndpoint
-      ? identities.map((identity) => ({
-          key: identityEndpointKey,
-          identity,
-          check: (signal) =>
-            endpointCall(settings.identityEndpoint, {
-              resource: endpointCheckResource,
-              clientId: identity.selector.clientId,
-              abortSignal: signal,
-              timeoutMs: settings.timeoutMs,
-            }),
-        }))
+    // The raw check runs at most once per identity per interval; within it, the last result is given again.
+    const reportStart = clock();
+    const endpointPlans = includeIdentityEndpoint
+      ? identities.map((identity) => {
+          const last = endpointRuns.get(identity.selector.name);
+          const isFresh = last !== undefined && reportStart - last.startedAt < settings.politeness.endpointCheckIntervalMs;
+          return { identity, last: isFresh ? last : undefined, started: { value: false } };
+        })
       : [];
+    const endpointChecks: Planned<EndpointResult>[] = endpointPlans
+      .filter((plan) => plan.last === undefined)
+      .map(({ identity, started }) => ({
+        key: identityEndpointKey,
+        identity,
+        check: (signal) =>
+          endpointCall(settings.identityEndpoint, {
+            resource: endpointCheckResource,
+            clientId: identity.selector.clientId,
+            abortSignal: signal,
+            timeoutMs: settings.timeoutMs,
+            ...(gate ? { gate, onStart: () => (started.value = true) } : {}),
+          }),
+      }));
 
-    const [tokenRuns, accessRuns, endpointRuns] = await Promise.all([
+    const [tokenRuns, accessRuns, freshEndpointRuns] = await Promise.all([
       runChecks(
         tokenChecks.map((planned) => planned.check),
         engine,
@@ -136,6 +177,7 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
     ]);
 
     const now = clock();
+    const notStarted: PoliteRun = { notStarted: settings.politeness.limits };
     const entries = new Map<string, CheckEntry[]>();
     const add = (key: CheckKey, entry: CheckEntry): void => {
       const name = formatCheckKey(key);
@@ -159,7 +201,7 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
       if (run.kind === "success") observed.recordToken(planned.identity.selector, run.value.claims, run.startedAt);
       tokenEntries.set(
         `${planned.identity.selector.name}\n${planned.audience.component}`,
-        tokenEntry(run, planned.audience, contextFor(planned.identity)),
+        tokenEntry(run, planned.audience, contextFor(planned.identity), planned.polite.notStarted ? notStarted : {}),
       );
     });
     for (const identity of identities) {
@@ -218,10 +260,33 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
         );
       }
     }
+    const endpointComponentId = describeIdentityEndpoint(settings.identityEndpoint);
+    const intervalMs = settings.politeness.endpointCheckIntervalMs;
     endpointChecks.forEach((planned, index) => {
-      const run = endpointRuns[index];
-      if (run) add(planned.key, endpointEntry(run, describeIdentityEndpoint(settings.identityEndpoint), contextFor(planned.identity)));
+      const run = freshEndpointRuns[index];
+      if (!run) return;
+      const plan = endpointPlans.find((candidate) => candidate.identity === planned.identity);
+      const wasNotSent = run.kind === "failure" && run.timedOut && gate !== undefined && plan?.started.value === false;
+      // A report its caller abandoned says nothing about the endpoint; nor does a check that never left.
+      if (!abortSignal.aborted && !wasNotSent) endpointRuns.set(planned.identity.selector.name, run);
+      add(
+        planned.key,
+        endpointEntry(run, endpointComponentId, contextFor(planned.identity), {
+          ...(wasNotSent ? notStarted : {}),
+          ...(intervalMs > 0 && !wasNotSent ? { nextAttemptAt: run.startedAt + intervalMs } : {}),
+        }),
+      );
     });
+    for (const plan of endpointPlans) {
+      if (!plan.last) continue;
+      add(
+        identityEndpointKey,
+        endpointEntry({ ...plan.last, startedAt: now }, endpointComponentId, contextFor(plan.identity), {
+          observedAt: plan.last.startedAt,
+          nextAttemptAt: plan.last.startedAt + intervalMs,
+        }),
+      );
+    }
     for (const entry of settingsEntries(settings.generalProblems, startedAt)) add(settingsKey, entry);
 
     const checks: Record<string, CheckEntry[]> = {};
@@ -259,6 +324,8 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
     },
   };
 }
+
+type EndpointResult = Awaited<ReturnType<typeof callIdentityEndpoint>>;
 
 /** Failures that can be one audience's own: the endpoint's error or one nobody recognises, not "no identity here". */
 function isAudienceSpecific(entry: CheckEntry): boolean {

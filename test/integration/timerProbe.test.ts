@@ -24,7 +24,12 @@ describe("the timer probe", () => {
   };
 
   beforeAll(async () => {
-    spine = await startSpineApp({ IDENTITY_PROBE_TIMEOUT_MS: "3000" });
+    spine = await startSpineApp({
+      IDENTITY_PROBE_TIMEOUT_MS: "3000",
+      // Runs follow each other within seconds here, not five minutes apart: the raw identity-endpoint check
+      // is asked afresh in every run, so a fault set between runs shows in the next one.
+      IDENTITY_PROBE_ENDPOINT_CHECK_INTERVAL_SECONDS: "0",
+    });
   });
   afterAll(async () => {
     await spine?.close();
