@@ -6,6 +6,7 @@
 import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identity";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
 import { createDefaultHttpClient, type HttpClient, type PipelineRequest } from "@azure/core-rest-pipeline";
+import { startDeadline } from "../shared/deadline.js";
 import { createSharedInFlight } from "../shared/sharedInFlight.js";
 import { createIdentityEndpointGate, type IdentityEndpointGate, type IdentityEndpointLimits } from "./identityEndpointGate.js";
 import { forceManagedIdentityToken } from "./managedIdentityRefresh.js";
@@ -30,6 +31,9 @@ export interface ProbedIdentity {
  * but a path through an SDK that does not must not wait on a hung identity endpoint forever.
  */
 const unboundedRequestDeadlineMs = 60_000;
+
+/** A held token is renewed this long before it expires when the credential gives no refresh time (msal-node: 5 minutes). */
+const tokenRenewalMarginMs = 5 * 60_000;
 
 export interface ProbedCredentialOptions {
   /** Asks the endpoint past the token cache, after a token failed its own checks. */
@@ -57,6 +61,12 @@ export function createProbedCredential(credential: TokenCredential, options: Pro
   const refused = new Set<string>();
   /** The request context of each shared request in flight, by key. */
   const requests = new Map<string, TokenRequestContext>();
+  /**
+   * The last good token per key, given again until the credential would renew it (its refreshAfterTimestamp,
+   * else 5 minutes before it expires — what the SDK clients' bearer policy does too): a report served hundreds of
+   * times a second need not walk DefaultAzureCredential's chain and msal-node's cache each time.
+   */
+  const tokens = new Map<string, AccessToken>();
 
   function checked(token: AccessToken | null, scope: string | undefined): AccessToken | null {
     const rejection = token && scope ? rejectToken(token, audienceOfScope(scope), clock()) : undefined;
@@ -93,7 +103,11 @@ export function createProbedCredential(credential: TokenCredential, options: Pro
       // Calls that change what is asked for (claims challenges, another tenant) are not shared.
       if (getTokenOptions?.claims || getTokenOptions?.tenantId) return fetchToken(scopes, scope, getTokenOptions, undefined);
       const key = (Array.isArray(scopes) ? scopes : [scopes]).join(" ");
-      const remembered = failures.recall(key, clock());
+      const now = clock();
+      const held = tokens.get(key);
+      if (held && now < (held.refreshAfterTimestamp ?? held.expiresOnTimestamp - tokenRenewalMarginMs) && !(scope && refused.has(scope)))
+        return Promise.resolve(held);
+      const remembered = failures.recall(key, now);
       if (remembered) return Promise.reject(remembered.recalled());
       // The SDK clients' bearer policy always asks with enableCae and the probe does not; MSAL would keep
       // (and fetch) one token for each. One request, one cached token per identity and audience instead.
@@ -101,24 +115,25 @@ export function createProbedCredential(credential: TokenCredential, options: Pro
       return inFlight.run(
         key,
         async (signal) => {
-          const context: TokenRequestContext = {
-            abortSignal: AbortSignal.any([signal, AbortSignal.timeout(unboundedRequestDeadlineMs)]),
-            state: "preparing",
-            retryAfterSeconds: undefined,
-          };
+          const deadline = startDeadline(unboundedRequestDeadlineMs, signal);
+          const context: TokenRequestContext = { abortSignal: deadline.signal, state: "preparing", retryAfterSeconds: undefined };
           requests.set(key, context);
           try {
             const token = await tokenRequestContext.run(context, () =>
               fetchToken(scopes, scope, { ...getTokenOptions, enableCae: false, abortSignal: context.abortSignal }, context),
             );
             failures.forget(key);
+            if (token) tokens.set(key, token);
+            else tokens.delete(key);
             return token;
           } catch (error) {
             // Nobody waits for an abandoned request: its failure says nothing about the endpoint. A token that
             // failed our own checks was dropped, and the next request replaces it (past the cache) at once.
+            tokens.delete(key);
             if (signal.aborted || error instanceof TokenRejectedError) throw error;
             throw failures.remember(key, error, { now: clock(), retryAfterSeconds: context.retryAfterSeconds });
           } finally {
+            deadline.dispose();
             if (requests.get(key) === context) requests.delete(key);
           }
         },

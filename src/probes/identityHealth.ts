@@ -46,8 +46,17 @@ export interface IdentityHealthOptions {
   readonly identityEndpointCall?: typeof callIdentityEndpoint;
   /** The process's gate to the identity endpoint: the raw check and the token checks' diagnoses wait there too. */
   readonly gate?: IdentityEndpointGate;
+  /** How long a finished summary report is given again to the next summary requests (default 1 s). */
+  readonly summaryReuseMs?: number;
   readonly clock?: () => number;
 }
+
+/**
+ * The anonymous summary is built at most once a second: whoever calls it, however often, the app's resources
+ * see at most one access check each per second from it (the report's `time` says when it was built). Details
+ * and the timer always build their own.
+ */
+const defaultSummaryReuseMs = 1_000;
 
 export interface GetReportOptions {
   /** The raw identity-endpoint check: in details and the timer probe, not in the anonymous summary. */
@@ -312,15 +321,29 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
     };
   }
 
+  const summaryReuseMs = options.summaryReuseMs ?? defaultSummaryReuseMs;
+  let lastSummary: { readonly report: HealthReport; readonly finishedAt: number } | undefined;
+
   return {
     getReport({ includeIdentityEndpoint, abortSignal }) {
-      return reportsInFlight.run(
+      if (!includeIdentityEndpoint && lastSummary && clock() - lastSummary.finishedAt < summaryReuseMs)
+        return Promise.resolve(lastSummary.report);
+      const report = reportsInFlight.run(
         includeIdentityEndpoint ? "details" : "summary",
         (signal) => buildReport(includeIdentityEndpoint, signal),
         {
           abortSignal,
         },
       );
+      if (!includeIdentityEndpoint) {
+        report.then(
+          (built) => {
+            lastSummary = { report: built, finishedAt: clock() };
+          },
+          () => undefined,
+        );
+      }
+      return report;
     },
   };
 }

@@ -3,6 +3,8 @@
 // dependency ever honours the signal (getToken has no timeout of its own). Pure: no environment, no
 // logging, no HTTP; the clock is injected.
 
+import { startDeadline } from "../shared/deadline.js";
+
 export type Check<T> = (signal: AbortSignal) => Promise<T>;
 
 export type CheckRun<T> =
@@ -33,8 +35,8 @@ export class CheckTimeoutError extends Error {
 
 export async function runCheck<T>(check: Check<T>, options: RunChecksOptions): Promise<CheckRun<T>> {
   const clock = options.clock ?? Date.now;
-  const deadline = AbortSignal.timeout(options.timeoutMs);
-  const signal = options.abortSignal ? AbortSignal.any([options.abortSignal, deadline]) : deadline;
+  const deadline = startDeadline(options.timeoutMs, options.abortSignal);
+  const { signal } = deadline;
   const startedAt = clock();
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
@@ -51,6 +53,7 @@ export async function runCheck<T>(check: Check<T>, options: RunChecksOptions): P
   } finally {
     if (onAbort) signal.removeEventListener("abort", onAbort);
     aborted.catch(() => undefined);
+    deadline.dispose();
   }
 }
 

@@ -2,26 +2,13 @@
 // endpoint enforcing IMDS's limits (429 beyond 5 requests at once or 20 a second). The app's gate keeps
 // every request within them, so nothing is throttled and every check passes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  defaultLocalIdentities,
-  localSubscriptionId,
-  localResourceGroup,
-  type LocalIdentity,
-} from "../../local/identity/localIdentities.js";
+import { localIdentitiesForScale } from "../../local/identity/localIdentities.js";
 import { healthIdentityDetails } from "../../src/functions/healthIdentityDetails.js";
 import type { HealthReport } from "../../src/shared/healthReport.js";
 import { invokeHttp } from "../fixtures/appUnderTest.js";
 import { startSpineApp, type SpineApp } from "../fixtures/spineApp.js";
 
-/** Two more user-assigned identities than the endpoint's defaults: five in all. */
-const extraIdentities: LocalIdentity[] = [4, 5].map((index) => ({
-  name: `identity-probe-uami-${index}`,
-  kind: "user",
-  clientId: `5e0c1d00-0000-4000-8000-00000000a00${index}`,
-  objectId: `5e0c1d00-0000-4000-8000-00000000b00${index}`,
-  resourceId: `/subscriptions/${localSubscriptionId}/resourcegroups/${localResourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/identity-probe-uami-${index}`,
-}));
-const identities = [...defaultLocalIdentities, ...extraIdentities];
+const identities = localIdentitiesForScale(5);
 const userAssigned = identities.filter((identity) => identity.kind === "user");
 /** Six audiences beyond the app's four (storage, webpubsub, quantum, arm): ten in all. */
 const extraAudiences = [

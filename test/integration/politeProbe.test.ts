@@ -85,6 +85,16 @@ describe("a polite probe", () => {
     expect(raw).toHaveLength(2);
   });
 
+  it("builds the anonymous summary at most once a second, whoever asks", async () => {
+    spine.identityEndpoint.setFault({ mode: "hang", resource: hanging });
+    const first = (await invokeHttp(healthIdentity)).json<HealthReport>();
+    const again = await Promise.all(Array.from({ length: 20 }, () => invokeHttp(healthIdentity)));
+    expect(new Set(again.map((response) => response.json<HealthReport>().time))).toEqual(new Set([first.time]));
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const later = (await invokeHttp(healthIdentity)).json<HealthReport>();
+    expect(Date.parse(later.time)).toBeGreaterThan(Date.parse(first.time));
+  });
+
   it("does not let a request that outlived its callers hold back the next report's fresh attempt", async () => {
     const hung = await details();
     expect(entryFor(hung, hanging)).toMatchObject({ status: "fail", errorCategory: "timeout" });

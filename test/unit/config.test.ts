@@ -4,6 +4,7 @@ import { quantum } from "../../src/resources/quantum.js";
 import { resourceDefinitions } from "../../src/resources/resourceDefinitions.js";
 import { storage } from "../../src/resources/storage.js";
 import { webPubSub } from "../../src/resources/webPubSub.js";
+import { checkNcrontab } from "../../src/shared/ncrontab.js";
 import { defaultSchedule, timerScheduleBinding } from "../../src/timerSchedule.js";
 
 /** The app's configuration with its resources, and each resource's state by name. */
@@ -173,10 +174,15 @@ describe("configuration", () => {
   it.each([
     [{}, defaultSchedule],
     [{ IDENTITY_PROBE_SCHEDULE: "0 0 * * * *" }, "%IDENTITY_PROBE_SCHEDULE%"],
+    [{ IDENTITY_PROBE_SCHEDULE: ` ${defaultSchedule} ` }, "%IDENTITY_PROBE_SCHEDULE%"],
     [{ IDENTITY_PROBE_SCHEDULE: "nonsense" }, undefined],
     [{ IDENTITY_PROBE_SCHEDULE: "foo bar baz qux quux corge" }, undefined],
     [{ IDENTITY_PROBE_SCHEDULE: "0 30 9 * * MON-FRI" }, "%IDENTITY_PROBE_SCHEDULE%"],
   ])("binds the timer schedule for %j to %s", (env, expected) => {
     expect(timerScheduleBinding(env)).toBe(expected);
+  });
+
+  it("has a default schedule that croner accepts (registration trusts it without building a schedule)", () => {
+    expect(checkNcrontab(defaultSchedule)).toEqual({ ok: true });
   });
 });

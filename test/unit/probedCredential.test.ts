@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
 import { createHttpHeaders, createPipelineRequest, type HttpClient, type PipelineResponse } from "@azure/core-rest-pipeline";
-import { createIdentityEndpointGate } from "../../src/identity/identityEndpointGate.js";
+import { createIdentityEndpointGate, imdsLimits as imds } from "../../src/identity/identityEndpointGate.js";
 import { RememberedFailure } from "../../src/identity/rememberedFailure.js";
 import { createProbedCredential, gatedHttpClient } from "../../src/identity/sharedCredential.js";
 
@@ -94,11 +94,22 @@ describe("the probed credential's politeness", () => {
     status = 200;
     now += 1_000;
     await expect(credential.getToken(scope)).resolves.toMatchObject({ token: "opaque-token" });
-    // The old failure is gone: a new one is the endpoint's answer of now.
-    status = 503;
-    now += 10;
-    await expect(credential.getToken(scope)).rejects.toMatchObject({ isRecalled: false, observedAt: 1_010 });
-    expect(client.sent).toBe(3);
+    expect(client.sent).toBe(2);
+  });
+
+  it("gives a good token again without asking until it is due for renewal, then asks", async () => {
+    let now = Date.now();
+    const client = answering(200);
+    const credential = createProbedCredential(credentialOver(gatedHttpClient(createIdentityEndpointGate(imds), 5_000, client)), {
+      clock: () => now,
+    });
+    const first = await credential.getToken(scope);
+    expect(await credential.getToken(scope)).toBe(first);
+    expect(client.sent).toBe(1);
+    // Within 5 minutes of its expiry (no refresh time given): the credential is asked again.
+    now = token.expiresOnTimestamp - 4 * 60_000;
+    await credential.getToken(scope);
+    expect(client.sent).toBe(2);
   });
 
   it("does not remember a request its callers gave up on: the next caller asks afresh", async () => {
