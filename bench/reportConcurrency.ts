@@ -14,7 +14,12 @@ const config = loadConfig(process.env, "0.0.0", resourceDefinitions);
 // Token checks only: the four audiences of the app's resources and ARM, no access checks.
 const identityHealth = createIdentityHealth({
   settings: config,
-  identities: getProbedIdentities(config.identities, { appClientId: undefined, requestTimeoutMs: config.timeoutMs }),
+  identities: getProbedIdentities(config.identities, {
+    appClientId: undefined,
+    requestTimeoutMs: config.timeoutMs,
+    limits: config.politeness.limits,
+    failureMemoryMs: config.politeness.failureMemoryMs,
+  }),
   audiences: probedAudiences(config, resourceDefinitions),
   resources: [],
 });

@@ -1,6 +1,7 @@
 // The benchmarks that need the whole local stack, run in one child process of bench/run.ts (which sets
-// NODE_EXTRA_CA_CERTS to the local CA before this process starts). The app runs in the dev host, a
-// process of its own, so its CPU time can be read from /proc without counting the load generator.
+// NODE_EXTRA_CA_CERTS to the local CA before this process starts). The app and its floors (bench/floorApp.ts)
+// each run in a dev host, a process of its own, so that CPU time and memory can be read from /proc without
+// counting the load generator.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -14,6 +15,7 @@ import { createRoleTable } from "../local/rbac/roleTable.js";
 import { createLocalCa } from "../local/localCa.js";
 import { startQuantumEmulator } from "../local/quantum/quantumEmulator.js";
 import { startWebPubSubEmulator } from "../local/webpubsub/webPubSubEmulator.js";
+import { writeFloorApp } from "./floorApp.js";
 
 const caDir = process.env.IDENTITY_PROBE_BENCH_CA_DIR;
 if (!caDir) throw new Error("IDENTITY_PROBE_BENCH_CA_DIR is not set: run through bench/run.js");
@@ -58,7 +60,7 @@ const arm = await startArmEmulator({
   resourceGroups: [{ name: localResourceGroup, location: "westeurope" }],
 });
 
-const env: NodeJS.ProcessEnv = {
+const appEnv: NodeJS.ProcessEnv = {
   ...process.env,
   ...identityEndpoint.environment("AppService"),
   AZURE_TOKEN_CREDENTIALS: "ManagedIdentityCredential",
@@ -70,40 +72,72 @@ const env: NodeJS.ProcessEnv = {
   IDENTITY_PROBE_SCHEDULE: "0 0 0 1 1 *",
   LOCAL_FUNCTION_KEY: functionKey,
 };
-delete env.AZURE_POD_IDENTITY_AUTHORITY_HOST;
+delete appEnv.AZURE_POD_IDENTITY_AUTHORITY_HOST;
+/** The floor's job is one token and one storage call: the app for its first-response target does that job. */
+const storageOnlyEnv: NodeJS.ProcessEnv = { ...appEnv };
+delete storageOnlyEnv.AZURE_WEBPUBSUB_ENDPOINT;
+delete storageOnlyEnv.AZURE_QUANTUM_ENDPOINT;
+delete storageOnlyEnv.AZURE_QUANTUM_WORKSPACE_ID;
+const floorDir = await writeFloorApp(projectRoot);
 
-const host: ChildProcess = spawn(
-  process.execPath,
-  [join(projectRoot, "dist/local/devHost/main.js"), "--app-root", projectRoot, "--port", "0"],
-  {
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  },
-);
-const hostUrl = await new Promise<string>((resolve, reject) => {
-  let output = "";
-  const timer = setTimeout(() => reject(new Error(`the dev host did not start:\n${output}`)), 60_000);
-  host.stdout?.on("data", (chunk: Buffer) => {
-    output += chunk.toString("utf8");
-    const match = /Admin API: GET (http:\/\/\S+?)\/admin\/functions/.exec(output);
-    if (match?.[1]) {
-      clearTimeout(timer);
-      resolve(match[1]);
-    }
+interface Host {
+  readonly url: string;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+/** A dev host serving `appRoot` in a process of its own; resolves when it listens. */
+async function startHost(appRoot: string, env: NodeJS.ProcessEnv): Promise<Host> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(projectRoot, "dist/local/devHost/main.js"), "--app-root", appRoot, "--port", "0"],
+    {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = "";
+    const timer = setTimeout(() => reject(new Error(`the dev host did not start:\n${output}`)), 60_000);
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+      const match = /Admin API: GET (http:\/\/\S+?)\/admin\/functions/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.stderr?.on("data", () => undefined);
+    child.once("exit", () => reject(new Error(`the dev host exited:\n${output}`)));
   });
-  host.stderr?.on("data", () => undefined);
-  host.once("exit", () => reject(new Error(`the dev host exited:\n${output}`)));
-});
+  return {
+    url,
+    pid: child.pid ?? 0,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
 const headers = { "x-functions-key": functionKey };
 
-async function get(path: string): Promise<Response> {
-  return fetch(`${hostUrl}${path}`, { headers, signal: AbortSignal.timeout(60_000) });
+async function get(base: string, path: string): Promise<Response> {
+  return fetch(`${base}${path}`, { headers, signal: AbortSignal.timeout(60_000) });
 }
 
 /** utime + stime of a process, in milliseconds (Linux /proc; clock ticks are 10 ms). */
 async function cpuMs(pid: number): Promise<number> {
   const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]?.split(" ") ?? [];
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Resident set size of a process, in MiB (Linux /proc). */
+async function rssMiB(pid: number): Promise<number> {
+  const kib = Number(/^VmRSS:\s+(\d+) kB$/m.exec(await readFile(`/proc/${pid}/status`, "utf8"))?.[1]);
+  return kib / 1024;
 }
 
 async function inBatches(total: number, concurrency: number, task: () => Promise<void>): Promise<void> {
@@ -118,13 +152,28 @@ async function inBatches(total: number, concurrency: number, task: () => Promise
   );
 }
 
+/** CPU milliseconds the host spends per request of `path`, `requests` of them, 20 at a time. */
+async function cpuPerRequest(host: Host, path: string, requests: number): Promise<number> {
+  const before = await cpuMs(host.pid);
+  await inBatches(requests, 20, async () => {
+    const response = await get(host.url, path);
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`${path} answered ${response.status}`);
+  });
+  return ((await cpuMs(host.pid)) - before) / requests;
+}
+
+const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
 const results: Record<string, unknown> = {};
+const app = await startHost(projectRoot, appEnv);
+const floor = await startHost(floorDir, { ...appEnv, LOCAL_FUNCTION_KEY: functionKey });
 try {
   // 1. A cold cache and 1000 requests at once: how many token requests reach the identity endpoint?
   identityEndpoint.resetRequests();
   const statuses = await Promise.all(
     Array.from({ length: 1000 }, () =>
-      get("/api/health/identity").then(async (response) => (await response.arrayBuffer(), response.status)),
+      get(app.url, "/api/health/identity").then(async (response) => (await response.arrayBuffer(), response.status)),
     ),
   );
   const perKey = new Map<string, number>();
@@ -136,22 +185,38 @@ try {
     keys: perKey.size,
   };
 
-  // 2. CPU per summary request with warm tokens, under load (20 at a time).
-  for (let warm = 0; warm < 50; warm += 1) await (await get("/api/health/identity")).arrayBuffer();
-  const requests = 2000;
-  const pid = host.pid ?? 0;
-  const before = await cpuMs(pid);
-  const wallStarted = performance.now();
-  await inBatches(requests, 20, async () => {
-    await (await get("/api/health/identity")).arrayBuffer();
-  });
-  results.summaryCpu = {
-    cpuMsPerRequest: ((await cpuMs(pid)) - before) / requests,
-    requestsPerSecond: requests / ((performance.now() - wallStarted) / 1000),
-  };
+  // 2. CPU per request under load (20 at a time): the summary with warm tokens, and hello in the floor host.
+  for (let warm = 0; warm < 50; warm += 1) {
+    await (await get(app.url, "/api/health/identity")).arrayBuffer();
+    await (await get(floor.url, "/api/hello")).arrayBuffer();
+  }
+  const summaryCpu: number[] = [];
+  const helloCpu: number[] = [];
+  for (let round = 0; round < 3; round += 1) {
+    summaryCpu.push(await cpuPerRequest(app, "/api/health/identity", 2000));
+    helloCpu.push(await cpuPerRequest(floor, "/api/hello", 2000));
+  }
+  results.summaryCpu = { summaryMs: median(summaryCpu), helloMs: median(helloCpu) };
 
-  // 3. A message posted to the app reaches a connected @azure/web-pubsub-client.
-  const negotiated = (await (await get("/api/pubsub/negotiate")).json()) as { url: string };
+  // 3. Memory: RSS after each of three rounds of 10,000 summaries, against the floor host after each of three
+  // rounds of 10,000 hellos (the same load, 20 at a time, rounds alternating).
+  const summaryRss: number[] = [];
+  const floorRss: number[] = [];
+  for (let round = 0; round < 3; round += 1) {
+    for (const [host, path, samples] of [
+      [app, "/api/health/identity", summaryRss],
+      [floor, "/api/hello", floorRss],
+    ] as const) {
+      await inBatches(10_000, 20, async () => {
+        await (await get(host.url, path)).arrayBuffer();
+      });
+      samples.push(await rssMiB(host.pid));
+    }
+  }
+  results.memory = { summaryRssMiB: summaryRss, floorRssMiB: floorRss };
+
+  // 4. A message posted to the app reaches a connected @azure/web-pubsub-client.
+  const negotiated = (await (await get(app.url, "/api/pubsub/negotiate")).json()) as { url: string };
   const client = new WebPubSubClient(negotiated.url);
   await client.start();
   const latencies: number[] = [];
@@ -165,7 +230,7 @@ try {
       client.on("group-message", listener);
     });
     const sentAt = performance.now();
-    const response = await fetch(`${hostUrl}/api/pubsub/messages`, {
+    const response = await fetch(`${app.url}/api/pubsub/messages`, {
       method: "POST",
       headers: { ...headers, "content-type": "application/json" },
       body: JSON.stringify({ message: { seq: index }, group: "identity-probe" }),
@@ -175,39 +240,35 @@ try {
   }
   client.stop();
   results.webPubSubLatency = { latenciesMs: latencies };
-
-  // 4. A Bell job from submission to Succeeded.
-  const bell = {
-    circuit: {
-      qubits: 2,
-      circuit: [
-        { gate: "h", target: 0 },
-        { gate: "cnot", control: 0, target: 1 },
-      ],
-    },
-    shots: 100,
-  };
-  const durations: number[] = [];
-  for (let round = 0; round < 5; round += 1) {
-    const started = performance.now();
-    const submitted = await fetch(`${hostUrl}/api/quantum/jobs`, {
-      method: "POST",
-      headers: { ...headers, "content-type": "application/json" },
-      body: JSON.stringify(bell),
-    });
-    const { id } = (await submitted.json()) as { id: string };
-    for (;;) {
-      const job = (await (await get(`/api/quantum/jobs/${id}`)).json()) as { status: string };
-      if (job.status === "Succeeded") break;
-      if (job.status === "Failed" || performance.now() - started > 30_000) throw new Error(`job ${id} ended ${job.status}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    durations.push(performance.now() - started);
-  }
-  results.quantumBell = { durationsMs: durations };
 } finally {
-  host.kill("SIGTERM");
-  await new Promise((resolve) => host.once("exit", resolve));
+  await app.stop();
+  await floor.stop();
+}
+
+try {
+  // 5. The first response of a cold process: the app's first /details (storage only: one token's job and one
+  // storage call's, as the floor does them) against the floor's first /api/floor. Fresh processes, alternating.
+  const firstDetails: number[] = [];
+  const firstFloor: number[] = [];
+  for (let round = 0; round < 5; round += 1) {
+    for (const [root, env, path, samples] of [
+      [projectRoot, storageOnlyEnv, "/api/health/identity/details", firstDetails],
+      [floorDir, appEnv, "/api/floor", firstFloor],
+    ] as const) {
+      const host = await startHost(root, env);
+      try {
+        const started = performance.now();
+        const response = await get(host.url, path);
+        const body = await response.text();
+        samples.push(performance.now() - started);
+        if (response.status !== 200) throw new Error(`${path} answered ${response.status}: ${body.slice(0, 300)}`);
+      } finally {
+        await host.stop();
+      }
+    }
+  }
+  results.firstResponse = { detailsMs: median(firstDetails), floorMs: median(firstFloor) };
+} finally {
   await arm.close();
   await quantum.close();
   await webPubSub.close();

@@ -4,7 +4,7 @@
 import type { TokenCredential } from "@azure/core-auth";
 import { mapResourceState, type AppConfig, type ResourceState } from "./config.js";
 import { audienceCatalog, type Audience } from "./identity/audienceCatalog.js";
-import { getAppCredential, getProbedIdentities } from "./identity/sharedCredential.js";
+import { getAppCredential, getIdentityEndpointGate, getProbedIdentities, type CredentialSettings } from "./identity/sharedCredential.js";
 import { createIdentityHealth, type IdentityHealth } from "./probes/identityHealth.js";
 import { createTimerProbe, type TimerProbe } from "./probes/timerProbe.js";
 import { probedResource, type RbacReader, type ResourceDefinition } from "./resources/resourceDefinition.js";
@@ -40,7 +40,12 @@ function rbacReaderOf(config: AppConfig, definitions: readonly ResourceDefinitio
 }
 
 export function createAppServices(config: AppConfig, definitions: readonly ResourceDefinition[]): AppServices {
-  const credentialSettings = { appClientId: config.appClientId, requestTimeoutMs: config.timeoutMs };
+  const credentialSettings: CredentialSettings = {
+    appClientId: config.appClientId,
+    requestTimeoutMs: config.timeoutMs,
+    limits: config.politeness.limits,
+    failureMemoryMs: config.politeness.failureMemoryMs,
+  };
   const credential = getAppCredential(credentialSettings);
   const identities = getProbedIdentities(config.identities, credentialSettings);
   const services = new Map<ResourceDefinition, ResourceState<unknown>>(
@@ -71,6 +76,7 @@ export function createAppServices(config: AppConfig, definitions: readonly Resou
     identities,
     audiences: probedAudiences(config, definitions),
     resources: definitions.map((definition) => probedResource(definition, config.resourceSettings(definition))),
+    gate: getIdentityEndpointGate(config.politeness.limits),
     ...(history.state === "configured" ? { history: history.value } : {}),
     ...(rbac ? { rbac } : {}),
   });

@@ -10,6 +10,26 @@ import { defaultSchedule } from "./timerSchedule.js";
 
 /** IDENTITY_PROBE_TIMEOUT_MS and the CLI's --timeout: one check's deadline. */
 export const timeoutBounds = { min: 100, max: 120_000, default: 5_000 } as const;
+/**
+ * Politeness toward the identity endpoint (DESIGN §3.1). IMDS takes 20 requests per second and 5 at once per
+ * machine for managed identity tokens (learn "Azure Instance Metadata Service", Rate limiting): the defaults.
+ */
+export const politenessBounds = {
+  maxConcurrentTokenRequests: { min: 1, max: 100, default: 5 },
+  maxTokenRequestsPerSecond: { min: 1, max: 1_000, default: 20 },
+  failureMemorySeconds: { min: 0, max: 3_600, default: 30 },
+  endpointCheckIntervalSeconds: { min: 0, max: 3_600, default: 60 },
+} as const;
+
+export interface Politeness {
+  /** Requests to the identity endpoint out at once and started per second, for the whole process. */
+  readonly limits: { readonly maxInFlight: number; readonly maxPerSecond: number };
+  /** How long a failed token request is answered from memory when the endpoint sent no Retry-After. */
+  readonly failureMemoryMs: number;
+  /** The raw identity:endpoint check runs at most once per identity in this interval. */
+  readonly endpointCheckIntervalMs: number;
+}
+
 /** Deadline of one call a function makes to a resource (an upload, a job submission). */
 export const serviceCallTimeoutMs = 30_000;
 
@@ -91,6 +111,7 @@ export interface AppConfig {
   readonly extraAudiences: readonly string[];
   readonly schedule: string;
   readonly timeoutMs: number;
+  readonly politeness: Politeness;
   /** Every malformed setting, including ones that fell back to a default. */
   readonly problems: readonly ConfigProblem[];
   /** Malformed settings that belong to no resource (reported as `config:settings`). */
@@ -252,6 +273,26 @@ export function loadConfig(env: Environment, releaseId = "0.0.0", resources: rea
     timeoutBounds.default,
   );
 
+  const wholeNumber = (name: string, bounds: { readonly min: number; readonly max: number; readonly default: number }): number =>
+    parse(
+      name,
+      z.coerce
+        .number()
+        .int("must be a whole number")
+        .min(bounds.min, `must be at least ${bounds.min}`)
+        .max(bounds.max, `must be at most ${bounds.max}`),
+      bounds.default,
+    );
+  const politeness: Politeness = {
+    limits: {
+      maxInFlight: wholeNumber("IDENTITY_PROBE_MAX_CONCURRENT_TOKEN_REQUESTS", politenessBounds.maxConcurrentTokenRequests),
+      maxPerSecond: wholeNumber("IDENTITY_PROBE_MAX_TOKEN_REQUESTS_PER_SECOND", politenessBounds.maxTokenRequestsPerSecond),
+    },
+    failureMemoryMs: wholeNumber("IDENTITY_PROBE_FAILURE_MEMORY_SECONDS", politenessBounds.failureMemorySeconds) * 1000,
+    endpointCheckIntervalMs:
+      wholeNumber("IDENTITY_PROBE_ENDPOINT_CHECK_INTERVAL_SECONDS", politenessBounds.endpointCheckIntervalSeconds) * 1000,
+  };
+
   // Resources -------------------------------------------------------------------------------------
   const resourceStates = new Map<ResourceSettingsSpec<unknown>, ResourceState<unknown>>();
   for (const spec of resources) {
@@ -278,6 +319,7 @@ export function loadConfig(env: Environment, releaseId = "0.0.0", resources: rea
     extraAudiences: Object.freeze(extraAudiences),
     schedule,
     timeoutMs,
+    politeness: Object.freeze(politeness),
     problems: Object.freeze(problems),
     generalProblems: Object.freeze(problems.filter((problem) => !resourceSettingNames.has(problem.setting))),
     resourceSettings<S>(spec: ResourceSettingsSpec<S>): ResourceState<S> {

@@ -15,5 +15,8 @@ type Environment = Readonly<Record<string, string | undefined>>;
 export function timerScheduleBinding(env: Environment = process.env): string | undefined {
   const raw = env.IDENTITY_PROBE_SCHEDULE;
   if (raw === undefined || raw.trim() === "") return defaultSchedule;
+  // The default (what Bicep sets unless told otherwise) is known to be valid (test/unit/config.test.ts): no
+  // need to build a croner schedule at registration, which is the cold start. Any other value is checked.
+  if (raw.trim() === defaultSchedule) return "%IDENTITY_PROBE_SCHEDULE%";
   return checkNcrontab(raw).ok ? "%IDENTITY_PROBE_SCHEDULE%" : undefined;
 }

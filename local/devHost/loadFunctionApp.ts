@@ -23,7 +23,7 @@ export async function loadFunctionApp(state: WorkerAppState, appRoot: string): P
   const main = packageJson.main;
   if (!main)
     throw new FunctionsSystemError(
-      `package.json in ${appRoot} has no "main": it must name the app's entry point (e.g. dist/app/index.js).`,
+      `package.json in ${appRoot} has no "main": it must name the app's entry point (e.g. dist/app/index.cjs).`,
     );
   const entryPoint = resolve(appRoot, main);
   if (!existsSync(entryPoint)) {

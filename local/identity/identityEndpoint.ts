@@ -58,7 +58,16 @@ export interface IdentityEndpointOptions {
   readonly tokenLifetimeSeconds?: number;
   /** The X-IDENTITY-HEADER secret; generated when unset. */
   readonly identityHeader?: string;
+  /**
+   * Enforce IMDS's limits on the IMDS protocol: "Requests to the Managed Identity category are limited to 20
+   * requests per second and 5 concurrent requests (on a per VM basis)", and "Requests exceeding this threshold
+   * will be rejected with 429 responses" (IMDS-doc "Rate limiting"). Off by default; tests and the bench turn it on.
+   */
+  readonly imdsLimits?: boolean;
 }
+
+/** IMDS-doc "Rate limiting": 5 concurrent and 20 per second for managed identity token requests. */
+export const imdsRequestLimits = { maxInFlight: 5, maxPerSecond: 20 } as const;
 
 export interface IdentityEndpoint {
   readonly url: string;
@@ -80,6 +89,10 @@ export interface IdentityEndpoint {
   addFault(fault: Fault): void;
   readonly requests: readonly TokenRequestRecord[];
   resetRequests(): void;
+  /** The most token requests that were in flight at once since the last reset (any protocol). */
+  readonly peakInFlight: number;
+  /** Turns IMDS's limits on or off (see IdentityEndpointOptions.imdsLimits). */
+  setImdsLimits(enabled: boolean): void;
   /** Mints a token directly (for emulator tests that need one without going through a credential). */
   mintToken(options: {
     resource: string;
@@ -119,6 +132,20 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
 
   let faults: { fault: Fault; uses: number }[] = [];
   const requests: TokenRequestRecord[] = [];
+  let isLimited = options.imdsLimits ?? false;
+  let inFlight = 0;
+  let peakInFlight = 0;
+  /** Arrival times of the IMDS token requests accepted in the last second. */
+  const accepted: number[] = [];
+
+  /** Whether an IMDS token request arriving now is beyond the limits. */
+  function isThrottled(now: number): boolean {
+    while (accepted.length > 0 && (accepted[0] ?? now) <= now - 1000) accepted.shift();
+    // inFlight already counts this request.
+    if (inFlight > imdsRequestLimits.maxInFlight || accepted.length >= imdsRequestLimits.maxPerSecond) return true;
+    accepted.push(now);
+    return false;
+  }
   const hung = new Set<ServerResponse>();
 
   async function mintToken(args: {
@@ -207,6 +234,8 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
     };
 
     if (request.method !== "GET") return refuse(statusOnly(405));
+    // IMDS-doc "Rate limiting": beyond 5 at once or 20 a second, 429 with IMDS's words (imds-throttled's sample).
+    if (protocol === "IMDS" && isLimited && isThrottled(performance.now())) return refuse(identityEndpointAnswers.failure("IMDS", 429));
     if (protocol === "AppService") {
       if (request.headers["x-identity-header"] !== identityHeader) return refuse(identityEndpointAnswers.secretRefused());
     } else {
@@ -308,10 +337,34 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
     if (url.pathname === "/__control/requests") {
       if (request.method === "DELETE") {
         requests.length = 0;
+        peakInFlight = inFlight;
         response.writeHead(204).end();
         return;
       }
-      sendJson(response, 200, { count: requests.length, requests });
+      sendJson(response, 200, { count: requests.length, peakInFlight, requests });
+      return;
+    }
+    if (url.pathname === "/__control/imds-limits") {
+      // PUT {"enabled": true|false}: IMDS's limits on the IMDS protocol (see IdentityEndpointOptions.imdsLimits).
+      if (request.method !== "PUT") {
+        sendJson(response, 405, { error: "use PUT" });
+        return;
+      }
+      const body = await readBounded(request, { limitBytes: 1024, declaredBytes: declaredLength(request.headers["content-length"]) });
+      let parsed: unknown;
+      try {
+        parsed = body.ok ? JSON.parse(body.bytes.toString("utf8")) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      const result = z.object({ enabled: z.boolean() }).safeParse(parsed);
+      if (!result.success) {
+        sendJson(response, 400, { error: 'body must be {"enabled": true} or {"enabled": false}' });
+        return;
+      }
+      isLimited = result.data.enabled;
+      accepted.length = 0;
+      sendJson(response, 200, { enabled: isLimited, ...imdsRequestLimits });
       return;
     }
     sendJson(response, 404, { error: "not found" });
@@ -327,6 +380,19 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
     }
     // MSAL's IMDS source asks for the token path with a trailing slash; the real endpoints accept both.
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
+    const isTokenRoute = path === appServicePath || path === imdsPath;
+    if (isTokenRoute) {
+      inFlight += 1;
+      peakInFlight = Math.max(peakInFlight, inFlight);
+      let isCounted = true;
+      const done = (): void => {
+        if (!isCounted) return;
+        isCounted = false;
+        inFlight -= 1;
+      };
+      response.once("finish", done);
+      response.once("close", done);
+    }
     const route =
       path === appServicePath
         ? handleToken(request, response, url, "AppService")
@@ -376,6 +442,14 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
     },
     resetRequests() {
       requests.length = 0;
+      peakInFlight = inFlight;
+    },
+    get peakInFlight() {
+      return peakInFlight;
+    },
+    setImdsLimits(enabled) {
+      isLimited = enabled;
+      accepted.length = 0;
     },
     mintToken,
     async close() {

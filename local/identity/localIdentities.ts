@@ -59,3 +59,21 @@ export const defaultLocalIdentities: readonly LocalIdentity[] = [localSystemIden
 
 /** Principals that hold the data-plane roles in the local emulators' role tables by default. */
 export const defaultPrivilegedObjectIds: readonly string[] = [localSystemIdentity.objectId, localUserIdentity.objectId];
+
+/**
+ * The default identities and more user-assigned ones, `count` in all (at least the defaults): for tests and
+ * the bench that probe many identities at once.
+ */
+export function localIdentitiesForScale(count: number): LocalIdentity[] {
+  const extra = Array.from({ length: Math.max(0, count - defaultLocalIdentities.length) }, (_, index): LocalIdentity => {
+    const number = String(index + 4).padStart(3, "0");
+    return {
+      name: `identity-probe-uami-${number}`,
+      kind: "user",
+      clientId: `5e0c1d00-0000-4000-8000-000000000${number}`,
+      objectId: `5e0c1d00-0000-4000-8000-000000001${number}`,
+      resourceId: `/subscriptions/${localSubscriptionId}/resourcegroups/${localResourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/identity-probe-uami-${number}`,
+    };
+  });
+  return [...defaultLocalIdentities, ...extra];
+}

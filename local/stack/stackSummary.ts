@@ -26,7 +26,7 @@ export interface StackSummary {
     readonly endpoint: string;
     readonly imdsAuthorityHost?: string;
     readonly jwksUrl: string;
-    readonly controlUrls?: { readonly fault: string; readonly requests: string };
+    readonly controlUrls?: { readonly fault: string; readonly requests: string; readonly imdsLimits: string };
   };
   readonly webPubSub?: { readonly endpoint: string; readonly isEmulated: boolean };
   readonly quantum?: { readonly endpoint: string; readonly workspaceId?: string; readonly isEmulated: boolean };
@@ -63,6 +63,7 @@ export function formatStackSummary(summary: StackSummary, projectRoot: string): 
       ? [
           `  inject faults:               PUT/DELETE ${summary.identityEndpoint.controlUrls.fault}`,
           `  token requests seen:         GET ${summary.identityEndpoint.controlUrls.requests}`,
+          `  IMDS's limits (5 / 20 per s): PUT ${summary.identityEndpoint.controlUrls.imdsLimits} {"enabled":true}`,
         ]
       : []),
     ...(summary.webPubSub ? [`Web PubSub${emulated(summary.webPubSub.isEmulated)}:                   ${summary.webPubSub.endpoint}`] : []),

@@ -243,7 +243,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
             endpoint: identityEndpoint.appServiceEndpoint,
             imdsAuthorityHost: identityEndpoint.imdsAuthorityHost,
             jwksUrl: identityEndpoint.jwksUrl,
-            controlUrls: { fault: `${identityEndpoint.url}/__control/fault`, requests: `${identityEndpoint.url}/__control/requests` },
+            controlUrls: {
+              fault: `${identityEndpoint.url}/__control/fault`,
+              requests: `${identityEndpoint.url}/__control/requests`,
+              imdsLimits: `${identityEndpoint.url}/__control/imds-limits`,
+            },
           }
         : { isEmulated: false, endpoint: givenIdentityEndpoint ?? "", jwksUrl },
       ...(webPubSub || env.AZURE_WEBPUBSUB_ENDPOINT

@@ -27,6 +27,7 @@ export interface ReportViewEntry {
   readonly output?: string | undefined;
   readonly note?: string | undefined;
   readonly remediation?: string | undefined;
+  readonly remembered?: { readonly observedAt: string; readonly ageSeconds: number; readonly nextAttemptAt: string } | undefined;
 }
 
 export interface RenderOptions {
@@ -74,6 +75,13 @@ function detailsOf(entry: ReportViewEntry): Row["details"] {
   if (entry.status !== "pass") {
     add("note", entry.note);
     add("fix", entry.remediation);
+  }
+  // Given again rather than asked again (a remembered failure, the raw check within its interval).
+  if (entry.remembered) {
+    add(
+      "remembered",
+      `observed ${entry.remembered.ageSeconds} s ago (${entry.remembered.observedAt}); asked again from ${entry.remembered.nextAttemptAt}`,
+    );
   }
   return details;
 }

@@ -13,11 +13,19 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   };
 }
 
+/** Reports do not change once built, and concurrent callers share one: each is serialized once. */
+const serializedReports = new WeakMap<HealthReport, string>();
+
 export function healthResponse(report: HealthReport): HttpResponseInit {
+  let body = serializedReports.get(report);
+  if (body === undefined) {
+    body = JSON.stringify(report);
+    serializedReports.set(report, body);
+  }
   return {
     status: httpStatusFor(report.status),
     headers: { "content-type": "application/health+json", "cache-control": "no-store" },
-    body: JSON.stringify(report),
+    body,
   };
 }
 

@@ -4,7 +4,9 @@
 // never logged or echoed, and the response's token is read for its expiry only.
 import { createDefaultHttpClient, createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
 import type { IdentityEndpointSetting } from "../config.js";
+import type { IdentityEndpointGate } from "./identityEndpointGate.js";
 import { rejectToken } from "./tokenCheck.js";
+import { parseRetryAfter } from "./tokenRequestContext.js";
 
 export interface IdentityEndpointCheckResult {
   readonly status: number;
@@ -28,7 +30,16 @@ export function describeIdentityEndpoint(setting: IdentityEndpointSetting): stri
 
 export async function callIdentityEndpoint(
   setting: IdentityEndpointSetting,
-  options: { resource: string; clientId: string | undefined; abortSignal: AbortSignal; timeoutMs: number },
+  options: {
+    resource: string;
+    clientId: string | undefined;
+    abortSignal: AbortSignal;
+    timeoutMs: number;
+    /** The process's identity-endpoint gate: the raw call waits for its turn like every token request. */
+    gate?: IdentityEndpointGate;
+    /** Called when the gate lets the request go. */
+    onStart?: () => void;
+  },
 ): Promise<IdentityEndpointCheckResult> {
   const url = new URL(setting.url);
   url.searchParams.set("resource", options.resource);
@@ -45,15 +56,20 @@ export async function callIdentityEndpoint(
     // IMDS is link-local (169.254.169.254); MSAL calls them the same way.
     allowInsecureConnection: url.protocol === "http:",
   });
-  const response = await httpClient.sendRequest(request);
+  const response = options.gate
+    ? await options.gate.run(() => httpClient.sendRequest(request), {
+        abortSignal: options.abortSignal,
+        ...(options.onStart ? { onStart: options.onStart } : {}),
+      })
+    : await httpClient.sendRequest(request);
   const contentType = response.headers.get("content-type");
-  const retryAfter = Number(response.headers.get("retry-after"));
+  const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
   const fault = (message: string, status: number, code: string | undefined): IdentityEndpointError =>
     new IdentityEndpointError(message, {
       status,
       ...(code ? { code } : {}),
       ...(contentType ? { contentType } : {}),
-      ...(Number.isInteger(retryAfter) && retryAfter >= 0 ? { retryAfterSeconds: retryAfter } : {}),
+      ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
     });
   let body: Record<string, unknown> | undefined;
   try {

@@ -5,7 +5,8 @@ import type { Audience } from "../identity/audienceCatalog.js";
 import type { IdentityEndpointCheckResult } from "../identity/identityEndpointCheck.js";
 import type { TokenProbeResult } from "../identity/tokenProbe.js";
 import type { AccessTarget, RbacReader, ResourceDefinition, RoleGrant } from "../resources/resourceDefinition.js";
-import type { CheckEntry, RbacExplanation } from "../shared/healthReport.js";
+import { RememberedFailure } from "../identity/rememberedFailure.js";
+import type { CheckEntry, RbacExplanation, RememberedResult } from "../shared/healthReport.js";
 import { classifyCheckFailure, type ClassifiedError } from "./classifyError.js";
 import type { CheckRun } from "./probeEngine.js";
 import { remediationFor, type RemediationContext } from "./remediation.js";
@@ -27,6 +28,52 @@ export interface EntryContext {
   readonly identity: EntryIdentity;
   readonly timeoutMs: number;
   readonly now: number;
+}
+
+/** What the politeness rules did to one run of a check that asks the identity endpoint. */
+export interface PoliteRun {
+  /** The check's request never left: it waited for the identity endpoint's limits past its deadline. */
+  readonly notStarted?: { readonly maxInFlight: number; readonly maxPerSecond: number };
+  /** The result was observed earlier, at this time, and is given again. */
+  readonly observedAt?: number;
+  /** When the probe asks the identity endpoint again. */
+  readonly nextAttemptAt?: number;
+  readonly isRetryAfter?: boolean;
+}
+
+/** A failed token request answered from memory: what the politeness rules did, from the error itself. */
+export function rememberedRun(error: unknown): PoliteRun {
+  if (!(error instanceof RememberedFailure)) return {};
+  return {
+    ...(error.isRecalled ? { observedAt: error.observedAt } : {}),
+    nextAttemptAt: error.retryAt,
+    isRetryAfter: error.isRetryAfter,
+  };
+}
+
+function rememberedField(polite: PoliteRun, now: number): { remembered?: RememberedResult } {
+  if (polite.observedAt === undefined) return {};
+  return {
+    remembered: {
+      observedAt: new Date(polite.observedAt).toISOString(),
+      ageSeconds: Math.max(0, Math.round((now - polite.observedAt) / 1000)),
+      nextAttemptAt: new Date(Math.max(polite.nextAttemptAt ?? now, now)).toISOString(),
+    },
+  };
+}
+
+/** A check that did not start in time: its request waited for the identity endpoint's limits until its deadline. */
+function notStartedEntry(common: Measured, limits: NonNullable<PoliteRun["notStarted"]>, timeoutMs: number): CheckEntry {
+  return {
+    ...common,
+    status: "fail",
+    errorCategory: "timeout",
+    output: `not started within ${timeoutMs} ms: waiting for its turn at the identity endpoint`,
+    remediation:
+      `The check's request waited behind others and was never sent: this process sends at most ${limits.maxInFlight} requests at once and ` +
+      `${limits.maxPerSecond} per second to the identity endpoint (IMDS's own limits). Probe fewer identities × audiences, ` +
+      "or raise IDENTITY_PROBE_TIMEOUT_MS so that queued checks can finish.",
+  };
 }
 
 function measured(run: CheckRun<unknown>, componentId: string, componentType: CheckEntry["componentType"], identity: string): Measured {
@@ -69,15 +116,21 @@ function failedEntry(common: Measured, classified: ClassifiedError, remediation:
   };
 }
 
-export function tokenEntry(run: CheckRun<TokenProbeResult>, audience: Audience, context: EntryContext): CheckEntry {
+export function tokenEntry(run: CheckRun<TokenProbeResult>, audience: Audience, context: EntryContext, polite: PoliteRun = {}): CheckEntry {
   const common = measured(run, audience.resource, "audience", context.identity.name);
   if (run.kind === "failure") {
-    return failedEntry(common, classifyCheckFailure(run, "identity"), {
-      ...baseContext(context),
-      kind: "token",
-      audience: audience.resource,
-      objectId: undefined,
-    });
+    if (run.timedOut && polite.notStarted) return notStartedEntry(common, polite.notStarted, context.timeoutMs);
+    const remembered = { ...rememberedRun(run.error), ...polite };
+    return {
+      ...failedEntry(common, classifyCheckFailure(run, "identity"), {
+        ...baseContext(context),
+        kind: "token",
+        audience: audience.resource,
+        objectId: undefined,
+        ...politeContext(remembered, context.now),
+      }),
+      ...rememberedField(remembered, context.now),
+    };
   }
   return {
     ...common,
@@ -154,10 +207,30 @@ export function accessEntry(
   return { ...entry, status: history.isLikelyPropagating ? "warn" : "fail", note: history.note };
 }
 
-export function endpointEntry(run: CheckRun<IdentityEndpointCheckResult>, componentId: string, context: EntryContext): CheckEntry {
-  const common = measured(run, componentId, "system", context.identity.name);
+export function endpointEntry(
+  run: CheckRun<IdentityEndpointCheckResult>,
+  componentId: string,
+  context: EntryContext,
+  polite: PoliteRun = {},
+): CheckEntry {
+  const common = { ...measured(run, componentId, "system", context.identity.name), ...rememberedField(polite, context.now) };
   if (run.kind === "success") return { ...common, ...passOrWarn([slowNote(run.durationMs, context.timeoutMs)]) };
-  return failedEntry(common, classifyCheckFailure(run, "identity"), { ...baseContext(context), objectId: undefined, kind: "endpoint" });
+  if (run.timedOut && polite.notStarted)
+    return { ...notStartedEntry(common, polite.notStarted, context.timeoutMs), ...rememberedField(polite, context.now) };
+  return failedEntry(common, classifyCheckFailure(run, "identity"), {
+    ...baseContext(context),
+    objectId: undefined,
+    kind: "endpoint",
+    ...politeContext(polite, context.now),
+  });
+}
+
+function politeContext(polite: PoliteRun, now: number): Pick<RemediationContext, "nextAttemptAt" | "isRetryAfter" | "now"> {
+  return {
+    now,
+    ...(polite.nextAttemptAt !== undefined ? { nextAttemptAt: polite.nextAttemptAt } : {}),
+    ...(polite.isRetryAfter !== undefined ? { isRetryAfter: polite.isRetryAfter } : {}),
+  };
 }
 
 /** What the privilege audit read: the identity's grants around the app's resource group, or nothing without its object ID. */

@@ -6,6 +6,7 @@
 import type { FailureEvidence, FailureOrigin, FailureSignature } from "../shared/failureSignature.js";
 import { matchesSignature } from "../shared/failureSignature.js";
 import type { ErrorCategory } from "../shared/healthReport.js";
+import { parseRetryAfter } from "../identity/tokenRequestContext.js";
 import { identitySignatures, transportSignatures } from "./failureSignatures.js";
 
 export interface ClassifiedError {
@@ -119,13 +120,6 @@ function quotedContentType(allText: string): string | undefined {
   }
 }
 
-function retryAfter(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (/^\d{1,6}$/.test(value.trim())) return Number(value.trim());
-  const at = Date.parse(value);
-  return Number.isFinite(at) ? Math.max(0, Math.ceil((at - Date.now()) / 1000)) : undefined;
-}
-
 /** Credentials throw these when they cannot get a token; a resource call that throws one never reached the resource. */
 function isCredentialError(links: readonly ErrorLike[]): boolean {
   return links.some((link) => /Credential|AuthenticationError|AuthenticationRequiredError|TokenRejectedError/.test(text(link.name) ?? ""));
@@ -148,7 +142,7 @@ export function readEvidence(error: unknown, origin: FailureOrigin): FailureEvid
     quotedContentType(allText);
   const retryAfterSeconds =
     links.map((link) => numberOf(link.retryAfterSeconds)).find((value) => value !== undefined) ??
-    links.map((link) => retryAfter(responseHeader(link, "retry-after"))).find((value) => value !== undefined);
+    links.map((link) => parseRetryAfter(responseHeader(link, "retry-after"))).find((value) => value !== undefined);
   return {
     origin,
     text: allText,

@@ -2,8 +2,9 @@
 // configured resource and (for details and the timer) a raw identity-endpoint check — all at once through
 // the probe engine, each under the deadline. Concurrent callers share one report in flight.
 import type { AppConfig } from "../config.js";
-import type { Audience } from "../identity/audienceCatalog.js";
+import { scopeFor, type Audience } from "../identity/audienceCatalog.js";
 import { callIdentityEndpoint, describeIdentityEndpoint, identityEndpointComponent } from "../identity/identityEndpointCheck.js";
+import type { IdentityEndpointGate } from "../identity/identityEndpointGate.js";
 import type { ProbedIdentity } from "../identity/sharedCredential.js";
 import { createTokenProber, type TokenProber } from "../identity/tokenProbe.js";
 import type { ProbedResource, RbacReader } from "../resources/resourceDefinition.js";
@@ -18,6 +19,7 @@ import {
   tokenEntry,
   unconfiguredEntry,
   type EntryContext,
+  type PoliteRun,
   type PrivilegeRead,
 } from "./checkEntries.js";
 import { classifyCheckFailure } from "./classifyError.js";
@@ -27,11 +29,14 @@ import { singleAudienceNote } from "./warnRules.js";
 import { createObservedIdentities } from "./observedIdentities.js";
 import { privilegeComponent } from "./privilegeAudit.js";
 import { explainForbidden } from "./rbacExplanation.js";
-import { runChecks, type Check } from "./probeEngine.js";
+import { runChecks, type Check, type CheckRun } from "./probeEngine.js";
 import { overallStatus } from "./reportSummary.js";
 import { tokenCheck } from "./tokenCheck.js";
 
-export type ReportSettings = Pick<AppConfig, "releaseId" | "serviceId" | "identityEndpoint" | "timeoutMs" | "generalProblems">;
+export type ReportSettings = Pick<
+  AppConfig,
+  "releaseId" | "serviceId" | "identityEndpoint" | "timeoutMs" | "generalProblems" | "politeness"
+>;
 
 export interface IdentityHealthOptions {
   readonly settings: ReportSettings;
@@ -45,8 +50,19 @@ export interface IdentityHealthOptions {
   readonly rbac?: (credential: ProbedIdentity["credential"]) => RbacReader;
   readonly tokenProber?: TokenProber;
   readonly identityEndpointCall?: typeof callIdentityEndpoint;
+  /** The process's gate to the identity endpoint: the raw check and the token checks' diagnoses wait there too. */
+  readonly gate?: IdentityEndpointGate;
+  /** How long a finished summary report is given again to the next summary requests (default 1 s). */
+  readonly summaryReuseMs?: number;
   readonly clock?: () => number;
 }
+
+/**
+ * The anonymous summary is built at most once a second: whoever calls it, however often, the app's resources
+ * see at most one access check each per second from it (the report's `time` says when it was built). Details
+ * and the timer always build their own.
+ */
+const defaultSummaryReuseMs = 1_000;
 
 export interface GetReportOptions {
   /**
@@ -77,11 +93,15 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
   const { settings, identities, audiences, resources } = options;
   const clock = options.clock ?? Date.now;
   const endpointCall = options.identityEndpointCall ?? callIdentityEndpoint;
+  const { gate } = options;
   const tokenDependencies = {
     tokenProber: options.tokenProber ?? createTokenProber(),
     identityEndpoint: settings.identityEndpoint,
     endpointCall,
+    ...(gate ? { gate } : {}),
   };
+  /** The raw check's last run per identity: it runs at most once per identity per interval. */
+  const endpointRuns = new Map<string, CheckRun<EndpointResult>>();
   const reportsInFlight = createSharedInFlight<HealthReport>();
   const observed = createObservedIdentities();
   const forbiddenStreaks = createForbiddenStreaks(options.history);
@@ -107,12 +127,25 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
     const startedAt = new Date(clock()).toISOString();
 
     const tokenChecks = identities.flatMap((identity) =>
-      audiences.map((audience) => ({
-        key: { component: audience.component, measurement: "token" } as const,
-        identity,
-        audience,
-        check: tokenCheck(tokenDependencies, identity, audience),
-      })),
+      audiences.map((audience) => {
+        const polite: { notStarted?: boolean } = {};
+        const check = tokenCheck(tokenDependencies, identity, audience);
+        return {
+          key: { component: audience.component, measurement: "token" } as const,
+          identity,
+          audience,
+          polite,
+          check: ((signal) => {
+            // At the deadline: was the request still waiting for its turn at the gate?
+            signal.addEventListener(
+              "abort",
+              () => (polite.notStarted = identity.credential.requestState(scopeFor(audience)) === "waiting"),
+              { once: true },
+            );
+            return check(signal);
+          }) satisfies Check<Awaited<ReturnType<typeof check>>>,
+        };
+      }),
     );
     const accessChecks = identities.flatMap((identity) =>
       configuredResources.map(({ resource, access }) => ({
@@ -123,21 +156,31 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
         check: ((signal) => access.check(identity.credential, signal)) satisfies Check<void>,
       })),
     );
-    const endpointChecks: Planned<Awaited<ReturnType<typeof endpointCall>>>[] = includeIdentityEndpoint
-      ? identities.map((identity) => ({
-          key: identityEndpointKey,
-          identity,
-          check: (signal) =>
-            endpointCall(settings.identityEndpoint, {
-              resource: endpointCheckResource,
-              clientId: identity.selector.clientId,
-              abortSignal: signal,
-              timeoutMs: settings.timeoutMs,
-            }),
-        }))
+    // The raw check runs at most once per identity per interval; within it, the last result is given again.
+    const reportStart = clock();
+    const endpointPlans = includeIdentityEndpoint
+      ? identities.map((identity) => {
+          const last = endpointRuns.get(identity.selector.name);
+          const isFresh = last !== undefined && reportStart - last.startedAt < settings.politeness.endpointCheckIntervalMs;
+          return { identity, last: isFresh ? last : undefined, started: { value: false } };
+        })
       : [];
+    const endpointChecks: Planned<EndpointResult>[] = endpointPlans
+      .filter((plan) => plan.last === undefined)
+      .map(({ identity, started }) => ({
+        key: identityEndpointKey,
+        identity,
+        check: (signal) =>
+          endpointCall(settings.identityEndpoint, {
+            resource: endpointCheckResource,
+            clientId: identity.selector.clientId,
+            abortSignal: signal,
+            timeoutMs: settings.timeoutMs,
+            ...(gate ? { gate, onStart: () => (started.value = true) } : {}),
+          }),
+      }));
 
-    const [tokenRuns, accessRuns, endpointRuns] = await Promise.all([
+    const [tokenRuns, accessRuns, freshEndpointRuns] = await Promise.all([
       runChecks(
         tokenChecks.map((planned) => planned.check),
         engine,
@@ -153,6 +196,7 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
     ]);
 
     const now = clock();
+    const notStarted: PoliteRun = { notStarted: settings.politeness.limits };
     const entries = new Map<string, CheckEntry[]>();
     const add = (key: CheckKey, entry: CheckEntry): void => {
       const name = formatCheckKey(key);
@@ -176,7 +220,7 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
       if (run.kind === "success") observed.recordToken(planned.identity.selector, run.value.claims, run.startedAt);
       tokenEntries.set(
         `${planned.identity.selector.name}\n${planned.audience.component}`,
-        tokenEntry(run, planned.audience, contextFor(planned.identity)),
+        tokenEntry(run, planned.audience, contextFor(planned.identity), planned.polite.notStarted ? notStarted : {}),
       );
     });
     for (const identity of identities) {
@@ -293,10 +337,33 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
       for (const identity of identities)
         add(privilegeKey, { componentId: "rbac", componentType: "system", identity: identity.selector.name, status: "skipped", time: startedAt, output: "Azure Resource Manager is not configured (AZURE_SUBSCRIPTION_ID)" });
     }
+    const endpointComponentId = describeIdentityEndpoint(settings.identityEndpoint);
+    const intervalMs = settings.politeness.endpointCheckIntervalMs;
     endpointChecks.forEach((planned, index) => {
-      const run = endpointRuns[index];
-      if (run) add(planned.key, endpointEntry(run, describeIdentityEndpoint(settings.identityEndpoint), contextFor(planned.identity)));
+      const run = freshEndpointRuns[index];
+      if (!run) return;
+      const plan = endpointPlans.find((candidate) => candidate.identity === planned.identity);
+      const wasNotSent = run.kind === "failure" && run.timedOut && gate !== undefined && plan?.started.value === false;
+      // A report its caller abandoned says nothing about the endpoint; nor does a check that never left.
+      if (!abortSignal.aborted && !wasNotSent) endpointRuns.set(planned.identity.selector.name, run);
+      add(
+        planned.key,
+        endpointEntry(run, endpointComponentId, contextFor(planned.identity), {
+          ...(wasNotSent ? notStarted : {}),
+          ...(intervalMs > 0 && !wasNotSent ? { nextAttemptAt: run.startedAt + intervalMs } : {}),
+        }),
+      );
     });
+    for (const plan of endpointPlans) {
+      if (!plan.last) continue;
+      add(
+        identityEndpointKey,
+        endpointEntry({ ...plan.last, startedAt: now }, endpointComponentId, contextFor(plan.identity), {
+          observedAt: plan.last.startedAt,
+          nextAttemptAt: plan.last.startedAt + intervalMs,
+        }),
+      );
+    }
     for (const entry of settingsEntries(settings.generalProblems, startedAt)) add(settingsKey, entry);
 
     const checks: Record<string, CheckEntry[]> = {};
@@ -322,18 +389,34 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
     };
   }
 
+  const summaryReuseMs = options.summaryReuseMs ?? defaultSummaryReuseMs;
+  let lastSummary: { readonly report: HealthReport; readonly finishedAt: number } | undefined;
+
   return {
     getReport({ includeIdentityEndpoint, abortSignal }) {
-      return reportsInFlight.run(
+      if (!includeIdentityEndpoint && lastSummary && clock() - lastSummary.finishedAt < summaryReuseMs)
+        return Promise.resolve(lastSummary.report);
+      const report = reportsInFlight.run(
         includeIdentityEndpoint ? "details" : "summary",
         (signal) => buildReport(includeIdentityEndpoint, signal),
         {
           abortSignal,
         },
       );
+      if (!includeIdentityEndpoint) {
+        report.then(
+          (built) => {
+            lastSummary = { report: built, finishedAt: clock() };
+          },
+          () => undefined,
+        );
+      }
+      return report;
     },
   };
 }
+
+type EndpointResult = Awaited<ReturnType<typeof callIdentityEndpoint>>;
 
 /** Failures that can be one audience's own: the endpoint's error or one nobody recognises, not "no identity here". */
 function isAudienceSpecific(entry: CheckEntry): boolean {

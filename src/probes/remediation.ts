@@ -22,6 +22,12 @@ export interface RemediationContext {
   };
   readonly timeoutMs: number;
   readonly setting?: string;
+  /** When the probe asks the identity endpoint again for this result (a remembered failure, an interval). */
+  readonly nextAttemptAt?: number;
+  /** Whether the endpoint itself asked for that wait (Retry-After). */
+  readonly isRetryAfter?: boolean;
+  /** The report's time, to say how long until then. */
+  readonly now?: number;
 }
 
 /** Microsoft: role assignments can take up to 10 minutes to apply (30 in older guidance); the design waits 30. */
@@ -83,8 +89,16 @@ function identityPhrase(context: RemediationContext): string {
   return context.clientId ? `the user-assigned identity ${context.clientId}` : "the app's system-assigned identity";
 }
 
-function retryPhrase(classified: ClassifiedError): string {
+/** When the probe asks again: from the failure memory or the check's interval when there is one, else the next report. */
+function retryPhrase(classified: ClassifiedError, context: RemediationContext): string {
   const seconds = classified.evidence.retryAfterSeconds;
+  const { nextAttemptAt, now } = context;
+  if (nextAttemptAt !== undefined && now !== undefined && nextAttemptAt > now) {
+    const wait = `in ${Math.ceil((nextAttemptAt - now) / 1000)} s (at ${new Date(nextAttemptAt).toISOString()})`;
+    const why =
+      context.isRetryAfter && seconds !== undefined ? `The endpoint asked to wait ${seconds} s (Retry-After): the probe ` : "The probe ";
+    return `${why}asks again ${wait}; until then reports show this answer, remembered, without asking the endpoint.`;
+  }
   return seconds !== undefined
     ? `The endpoint asked to wait ${seconds} s (Retry-After); the probe asks again after that.`
     : "The next report asks again.";
@@ -109,7 +123,7 @@ export function renderRemediation(template: string, context: RemediationContext,
     status: classified.status !== undefined ? String(classified.status) : "no HTTP status",
     code: classified.code ?? "no error code",
     timeoutMs: String(context.timeoutMs),
-    retry: retryPhrase(classified),
+    retry: retryPhrase(classified, context),
     contentType: classified.evidence.contentType ? `content type ${classified.evidence.contentType}` : "no content type",
     setting: context.setting ?? "named in the output",
   };

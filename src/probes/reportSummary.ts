@@ -45,6 +45,7 @@ export function summarizeReport(report: HealthReport): HealthReport {
         ...(entry.tokenSource !== undefined ? { tokenSource: entry.tokenSource } : {}),
         ...(entry.expiresOn !== undefined ? { expiresOn: entry.expiresOn } : {}),
         ...(entry.errorCategory !== undefined ? { errorCategory: entry.errorCategory } : {}),
+        ...(entry.remembered !== undefined ? { remembered: entry.remembered } : {}),
       };
       return summary;
     });

@@ -4,8 +4,10 @@
 import type { IdentityEndpointSetting } from "../config.js";
 import type { Audience } from "../identity/audienceCatalog.js";
 import type { callIdentityEndpoint } from "../identity/identityEndpointCheck.js";
+import type { IdentityEndpointGate } from "../identity/identityEndpointGate.js";
 import type { ProbedIdentity } from "../identity/sharedCredential.js";
 import type { TokenProbeResult, TokenProber } from "../identity/tokenProbe.js";
+import { RememberedFailure } from "../identity/rememberedFailure.js";
 import { classifyError } from "./classifyError.js";
 import type { Check } from "./probeEngine.js";
 
@@ -16,13 +18,25 @@ export interface TokenCheckDependencies {
   readonly tokenProber: TokenProber;
   readonly identityEndpoint: IdentityEndpointSetting;
   readonly endpointCall: typeof callIdentityEndpoint;
+  /** The process's identity-endpoint gate: the diagnosis waits for its turn like every request there. */
+  readonly gate?: IdentityEndpointGate;
 }
+
+/**
+ * What the endpoint really answered, by the SDK's error it explains: a remembered failure is given again with
+ * its explanation, without asking the endpoint again.
+ */
+const explanations = new WeakMap<object, unknown>();
 
 export function tokenCheck(dependencies: TokenCheckDependencies, identity: ProbedIdentity, audience: Audience): Check<TokenProbeResult> {
   return async (signal) => {
     try {
       return await dependencies.tokenProber.probe(identity.selector.name, identity.credential, audience, { abortSignal: signal });
     } catch (error) {
+      if (error instanceof RememberedFailure && error.isRecalled) {
+        const explanation = typeof error.original === "object" && error.original !== null ? explanations.get(error.original) : undefined;
+        throw explanation === undefined ? error : error.explainedBy(explanation);
+      }
       if (classifyError(error, "identity").category !== "identity-unavailable" || signal.aborted) throw error;
       const diagnosisSignal = AbortSignal.any([signal, AbortSignal.timeout(diagnosisTimeoutMs)]);
       const diagnosis = await dependencies
@@ -31,6 +45,7 @@ export function tokenCheck(dependencies: TokenCheckDependencies, identity: Probe
           clientId: identity.selector.clientId,
           abortSignal: diagnosisSignal,
           timeoutMs: diagnosisTimeoutMs,
+          ...(dependencies.gate ? { gate: dependencies.gate } : {}),
         })
         .then(
           () => undefined,
@@ -38,7 +53,9 @@ export function tokenCheck(dependencies: TokenCheckDependencies, identity: Probe
         );
       // No answer in time, or the endpoint now answers fine: the SDK's own error is the best evidence.
       if (diagnosis === undefined || diagnosisSignal.aborted) throw error;
-      throw diagnosis;
+      if (!(error instanceof RememberedFailure)) throw diagnosis;
+      if (typeof error.original === "object" && error.original !== null) explanations.set(error.original, diagnosis);
+      throw error.explainedBy(diagnosis);
     }
   };
 }

@@ -76,6 +76,18 @@ export interface CheckEntry {
   readonly note?: string;
   /** Why Azure RBAC refused a forbidden access check. Details only. */
   readonly rbac?: RbacExplanation;
+  /**
+   * The result was observed earlier and is given again instead of asking the identity endpoint again (a
+   * remembered failed token request, or the raw identity:endpoint check within its interval): when it was
+   * observed, how old it is, and when the probe asks again.
+   */
+  readonly remembered?: RememberedResult;
+}
+
+export interface RememberedResult {
+  readonly observedAt: string;
+  readonly ageSeconds: number;
+  readonly nextAttemptAt: string;
 }
 
 export interface ReportIdentity {

@@ -20,6 +20,7 @@ const checkEntrySchema = z.looseObject({
   output: z.string().optional(),
   remediation: z.string().optional(),
   note: z.string().optional(),
+  remembered: z.looseObject({ observedAt: z.string(), ageSeconds: z.number(), nextAttemptAt: z.string() }).optional(),
 });
 
 const reportIdentitySchema = z.looseObject({

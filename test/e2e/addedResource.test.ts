@@ -43,7 +43,7 @@ describe.skipIf(Boolean(requirements.missing))("a resource added to the list", (
     await Promise.all([
       bundleFunctionsApp({ entry: join(projectRoot, "test/fixtures/addedResourceApp/index.ts"), outdir: appRoot }),
       cp(join(projectRoot, "host.json"), join(appRoot, "host.json")),
-      writeFile(join(appRoot, "package.json"), JSON.stringify({ type: "module", main: "index.js" })),
+      writeFile(join(appRoot, "package.json"), JSON.stringify({ type: "module", main: "index.cjs" })),
       ensureBuilt(),
     ]);
     [identityEndpoint, azurite] = await Promise.all([startTestIdentityEndpoint(), startTestAzurite()]);

@@ -63,6 +63,9 @@ describe.skipIf(Boolean(requirements.missing))("the dashboard in a real browser"
       AZURE_WEBPUBSUB_ENDPOINT: webPubSub.endpoint,
       AZURE_WEBPUBSUB_ID: localWebPubSubId,
       AZURE_RESOURCE_MANAGER_ENDPOINT: arm.endpoint,
+      // Timer runs follow each other within seconds here, not five minutes apart: the raw identity-endpoint
+      // check is asked afresh in every run, so the fault injected between runs shows in the next one.
+      IDENTITY_PROBE_ENDPOINT_CHECK_INTERVAL_SECONDS: "0",
     });
     host = await startChildDevHost({ appRoot: projectRoot, env });
     await runTimer();

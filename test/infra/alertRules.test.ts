@@ -179,7 +179,9 @@ describe.skipIf(skip)("alert rules against the timer's real log lines", () => {
       appRoot: projectRoot,
       port: 0,
       functionKey: testFunctionKey,
-      env: realAppEnvironment(identityEndpoint, azurite.blobEndpoint),
+      // Runs follow each other within seconds here, not five minutes apart: the raw identity-endpoint check is
+      // asked afresh in every run, so the fault set between runs shows in the next one.
+      env: realAppEnvironment(identityEndpoint, azurite.blobEndpoint, { IDENTITY_PROBE_ENDPOINT_CHECK_INTERVAL_SECONDS: "0" }),
       log: (line, record) => {
         recordOutput(line);
         records.push(record);

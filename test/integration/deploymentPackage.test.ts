@@ -108,11 +108,11 @@ describe("the deployment package", () => {
 
   it(`holds only dist/app, host.json, package.json and production dependencies, in less than ${maxPackageBytes / 1024 / 1024} MB`, async () => {
     const files = await filesUnder(packageDir);
-    const outside = files.filter((file) => !/^(dist\/app\/.+\.js|host\.json|package\.json|node_modules\/.+)$/.test(file.path));
+    const outside = files.filter((file) => !/^(dist\/app\/.+\.c?js|host\.json|package\.json|node_modules\/.+)$/.test(file.path));
     expect(outside.map((file) => file.path)).toEqual([]);
     // The app as built: bundled JavaScript, no sources and no source maps (dependencies ship as npm publishes them).
     const appFiles = files.filter((file) => file.path.startsWith("dist/"));
-    expect(appFiles.filter((file) => !file.path.endsWith(".js")).map((file) => file.path)).toEqual([]);
+    expect(appFiles.filter((file) => !/\.c?js$/.test(file.path)).map((file) => file.path)).toEqual([]);
     const bytes = files.reduce((total, file) => total + file.bytes, 0);
     expect(bytes).toBeLessThan(maxPackageBytes);
     expect(files.length).toBeLessThan(maxPackageFiles);
@@ -122,7 +122,7 @@ describe("the deployment package", () => {
   it("has a package.json with the app's entry point and production dependencies, and nothing to build or run", async () => {
     const deployed = JSON.parse(await readFile(join(packageDir, "package.json"), "utf8")) as Record<string, unknown>;
     const project = JSON.parse(await readFile(join(projectRoot, "package.json"), "utf8")) as Record<string, unknown>;
-    expect(deployed).toMatchObject({ main: "dist/app/index.js", type: "module", dependencies: project.dependencies });
+    expect(deployed).toMatchObject({ main: "dist/app/index.cjs", type: "module", dependencies: project.dependencies });
     expect(deployed).not.toHaveProperty("scripts");
     expect(deployed).not.toHaveProperty("devDependencies");
   });
@@ -140,10 +140,13 @@ describe("the deployment package", () => {
       expect(() => resolveFrom.resolve(devDependency), devDependency).toThrow();
   });
 
-  it("loads every chunk of the bundle with only the production dependencies", async () => {
-    // The entry point is loaded by a host below; the chunks are what the lazy handlers import on first use.
-    const chunks = join(npmInstalledDir, "dist/app/chunks");
-    const modules = (await filesUnder(chunks)).map((file) => join(chunks, file.path));
+  it("loads every module of the bundle with only the production dependencies", async () => {
+    // The entry point (index.cjs) is loaded by a host below; the rest is what the lazy handlers import on first use.
+    const app = join(npmInstalledDir, "dist/app");
+    const modules = (await filesUnder(app))
+      .map((file) => file.path)
+      .filter((path) => /\.c?js$/.test(path) && path !== "index.cjs")
+      .map((path) => join(app, path));
     expect(modules.length).toBeGreaterThan(1);
     const script = `for (const file of JSON.parse(process.argv[1])) await import(new URL("file://" + file).href); console.log("loaded");`;
     const result = await runProcess(process.execPath, ["--input-type=module", "-e", script, JSON.stringify(modules)], {

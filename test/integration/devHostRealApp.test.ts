@@ -1,4 +1,4 @@
-// The real app (dist/app/index.js, package.json `main`) served by the dev host process, against the local
+// The real app (dist/app/index.cjs, package.json `main`) served by the dev host process, against the local
 // identity endpoint and Azurite: what it registers is what the host serves — routes, methods, auth levels,
 // the timer's %IDENTITY_PROBE_SCHEDULE% — and its requests reach real services through the library's own
 // request/response conversion.

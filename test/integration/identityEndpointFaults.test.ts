@@ -27,6 +27,9 @@ describe("identity endpoint faults on audiences never fetched before", () => {
     spine = await startSpineApp({
       IDENTITY_PROBE_TIMEOUT_MS: String(timeoutMs),
       IDENTITY_PROBE_AUDIENCES: cases.map((item) => item.audience).join(","),
+      // The last test sets a fault for the raw identity-endpoint check seconds after the first report: asked
+      // afresh in every report (the default asks at most once a minute).
+      IDENTITY_PROBE_ENDPOINT_CHECK_INTERVAL_SECONDS: "0",
     });
     await getAppServices();
     for (const item of cases) spine.identityEndpoint.addFault({ ...item.fault, resource: item.audience });

@@ -24,7 +24,12 @@ describe("the timer probe", () => {
   };
 
   beforeAll(async () => {
-    spine = await startSpineApp({ IDENTITY_PROBE_TIMEOUT_MS: "3000" });
+    spine = await startSpineApp({
+      IDENTITY_PROBE_TIMEOUT_MS: "3000",
+      // Runs follow each other within seconds here, not five minutes apart: the raw identity-endpoint check
+      // is asked afresh in every run, so a fault set between runs shows in the next one.
+      IDENTITY_PROBE_ENDPOINT_CHECK_INTERVAL_SECONDS: "0",
+    });
   });
   afterAll(async () => {
     await spine?.close();
@@ -35,7 +40,8 @@ describe("the timer probe", () => {
     await identityProbeTimer(timer, testContext("identityProbe"));
     const names = await historyBlobs();
     expect(names).toHaveLength(2);
-    for (const name of names) expect(name).toMatch(/^\d{4}\/\d{2}\/\d{2}\/\d{9}-test-[0-9a-f]+\.json$/);
+    // runs/<9999999999999 − epoch ms>-<yyyyMMddTHHmmssSSSZ>-<invocation ID>.json: newest first in a listing.
+    for (const name of names) expect(name).toMatch(/^runs\/\d{13}-\d{8}T\d{9}Z-test-[0-9a-f]+\.json$/);
     expect(capturedOutput.some((line) => line.includes('identityProbe.run {"event":"identityProbe.run","status":"pass"'))).toBe(true);
   });
 
@@ -72,7 +78,7 @@ describe("the timer probe", () => {
     expect(response.status).toBe(200);
     const { reports } = response.json<{ reports: (HealthReport & { blob: string })[] }>();
     expect(reports).toHaveLength(3);
-    const times = reports.map((report) => report.blob);
+    const times = reports.map((report) => report.time);
     expect([...times].sort().reverse()).toEqual(times);
     expect(reports[0]?.status).toBe("pass");
     expect(reports[1]?.status).toBe("fail");

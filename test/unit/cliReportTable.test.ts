@@ -90,6 +90,31 @@ describe("renderReportTable", () => {
     expect(table).toContain("4 checks: 1 pass, 1 warn, 1 fail, 1 skipped");
   });
 
+  it("says under a row when its result was remembered rather than asked again, and how old it is", () => {
+    const remembered: HealthReport = {
+      ...report,
+      checks: {
+        "identity:endpoint": [
+          {
+            componentId: "http://127.0.0.1:1234/msi/token",
+            componentType: "system",
+            identity: "system",
+            status: "pass",
+            observedValue: 8,
+            observedUnit: "ms",
+            time,
+            remembered: { observedAt: "2026-11-23T11:59:20.000Z", ageSeconds: 40, nextAttemptAt: "2026-11-23T12:00:20.000Z" },
+          },
+        ],
+      },
+    };
+    const lines = renderReportTable(remembered, { color: false }).split("\n");
+    const row = lines.findIndex((line) => line.startsWith("identity:endpoint"));
+    expect(lines[row + 1]?.trim()).toBe(
+      "remembered: observed 40 s ago (2026-11-23T11:59:20.000Z); asked again from 2026-11-23T12:00:20.000Z",
+    );
+  });
+
   it("aligns the columns", () => {
     const lines = renderReportTable(report, { color: false }).split("\n");
     const header = lines.find((line) => line.startsWith("CHECK")) ?? "";

@@ -4,6 +4,7 @@ import { quantum } from "../../src/resources/quantum.js";
 import { resourceDefinitions } from "../../src/resources/resourceDefinitions.js";
 import { storage } from "../../src/resources/storage.js";
 import { webPubSub } from "../../src/resources/webPubSub.js";
+import { checkNcrontab } from "../../src/shared/ncrontab.js";
 import { defaultSchedule, timerScheduleBinding } from "../../src/timerSchedule.js";
 
 /** The app's configuration with its resources, and each resource's state by name. */
@@ -93,6 +94,12 @@ describe("configuration", () => {
     ["IDENTITY_PROBE_SCHEDULE", "0 60 * * * *"],
     ["IDENTITY_PROBE_TIMEOUT_MS", "fast"],
     ["IDENTITY_PROBE_TIMEOUT_MS", "10"],
+    ["IDENTITY_PROBE_MAX_CONCURRENT_TOKEN_REQUESTS", "0"],
+    ["IDENTITY_PROBE_MAX_CONCURRENT_TOKEN_REQUESTS", "five"],
+    ["IDENTITY_PROBE_MAX_TOKEN_REQUESTS_PER_SECOND", "2.5"],
+    ["IDENTITY_PROBE_MAX_TOKEN_REQUESTS_PER_SECOND", "100000"],
+    ["IDENTITY_PROBE_FAILURE_MEMORY_SECONDS", "-1"],
+    ["IDENTITY_PROBE_ENDPOINT_CHECK_INTERVAL_SECONDS", "1e9"],
     ["AZURE_QUANTUM_WORKSPACE_ID", "/subscriptions/x"],
   ] as const)("reports a malformed %s (%s) as a problem naming the setting, and still loads", (setting, value) => {
     const config = loadConfig({
@@ -102,6 +109,26 @@ describe("configuration", () => {
     });
     expect(config.problems.map((problem) => problem.setting)).toContain(setting);
     expect(config.timeoutMs).toBeGreaterThanOrEqual(100);
+  });
+
+  it("is polite to the identity endpoint by default: IMDS's limits, failures remembered 30 s, the raw check once a minute", () => {
+    expect(loadConfig({}).politeness).toEqual({
+      limits: { maxInFlight: 5, maxPerSecond: 20 },
+      failureMemoryMs: 30_000,
+      endpointCheckIntervalMs: 60_000,
+    });
+    const tuned = loadConfig({
+      IDENTITY_PROBE_MAX_CONCURRENT_TOKEN_REQUESTS: "2",
+      IDENTITY_PROBE_MAX_TOKEN_REQUESTS_PER_SECOND: "10",
+      IDENTITY_PROBE_FAILURE_MEMORY_SECONDS: "0",
+      IDENTITY_PROBE_ENDPOINT_CHECK_INTERVAL_SECONDS: "300",
+    });
+    expect(tuned.politeness).toEqual({
+      limits: { maxInFlight: 2, maxPerSecond: 10 },
+      failureMemoryMs: 0,
+      endpointCheckIntervalMs: 300_000,
+    });
+    expect(tuned.problems).toEqual([]);
   });
 
   it.each(["2026-08-01-preview", "2026-01-15-preview", " 2027-01-01 "])("sends AZURE_QUANTUM_API_VERSION=%s when it is set", (version) => {
@@ -147,10 +174,15 @@ describe("configuration", () => {
   it.each([
     [{}, defaultSchedule],
     [{ IDENTITY_PROBE_SCHEDULE: "0 0 * * * *" }, "%IDENTITY_PROBE_SCHEDULE%"],
+    [{ IDENTITY_PROBE_SCHEDULE: ` ${defaultSchedule} ` }, "%IDENTITY_PROBE_SCHEDULE%"],
     [{ IDENTITY_PROBE_SCHEDULE: "nonsense" }, undefined],
     [{ IDENTITY_PROBE_SCHEDULE: "foo bar baz qux quux corge" }, undefined],
     [{ IDENTITY_PROBE_SCHEDULE: "0 30 9 * * MON-FRI" }, "%IDENTITY_PROBE_SCHEDULE%"],
   ])("binds the timer schedule for %j to %s", (env, expected) => {
     expect(timerScheduleBinding(env)).toBe(expected);
+  });
+
+  it("has a default schedule that croner accepts (registration trusts it without building a schedule)", () => {
+    expect(checkNcrontab(defaultSchedule)).toEqual({ ok: true });
   });
 });

@@ -1,0 +1,44 @@
+// The floors the bench measures the app against: the least a Functions app can do for the same job, written
+// as a plain CommonJS app — the fastest way Node loads @azure/functions (itself CommonJS) and the SDKs.
+//   register-one.cjs  a bare @azure/functions app registering one HTTP function (cold start);
+//   index.cjs         `hello` (GET /api/hello: a string) and `tokenAndStorage` (GET /api/floor: one token from
+//                     the managed identity endpoint and one Blob Storage call, the SDKs loaded on first use).
+// Written into the project (.local/bench-apps/floor) so that require() finds the project's node_modules.
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+const registerOne = `const { app } = require("@azure/functions");
+app.http("hello", { methods: ["GET"], authLevel: "anonymous", handler: async () => ({ body: "hello" }) });
+`;
+
+const served = `const { app } = require("@azure/functions");
+app.http("hello", { methods: ["GET"], authLevel: "anonymous", handler: async () => ({ body: "hello" }) });
+let container;
+app.http("tokenAndStorage", {
+  methods: ["GET"],
+  route: "floor",
+  authLevel: "anonymous",
+  handler: async () => {
+    if (!container) {
+      const { ManagedIdentityCredential } = require("@azure/identity");
+      const { BlobServiceClient } = require("@azure/storage-blob");
+      const credential = new ManagedIdentityCredential();
+      container = new BlobServiceClient(process.env.AZURE_STORAGE_BLOB_ENDPOINT, credential).getContainerClient("identity-probe");
+    }
+    const exists = await container.exists();
+    return { jsonBody: { exists } };
+  },
+});
+`;
+
+export async function writeFloorApp(projectRoot: string): Promise<string> {
+  const dir = join(projectRoot, ".local", "bench-apps", "floor");
+  await mkdir(dir, { recursive: true });
+  await Promise.all([
+    writeFile(join(dir, "package.json"), JSON.stringify({ name: "floor", private: true, main: "index.cjs" })),
+    writeFile(join(dir, "host.json"), JSON.stringify({ version: "2.0" })),
+    writeFile(join(dir, "register-one.cjs"), registerOne),
+    writeFile(join(dir, "index.cjs"), served),
+  ]);
+  return dir;
+}
