@@ -61,11 +61,13 @@ export const defaultLocalIdentities: readonly LocalIdentity[] = [localSystemIden
 export const defaultPrivilegedObjectIds: readonly string[] = [localSystemIdentity.objectId, localUserIdentity.objectId];
 
 /**
- * The default identities and more user-assigned ones, `count` in all (at least the defaults): for tests and
- * the bench that probe many identities at once.
+ * The identities an app may probe (the defaults but the operator) and more user-assigned ones, `count` in all
+ * (at least those): for tests and the bench that probe many identities at once.
  */
 export function localIdentitiesForScale(count: number): LocalIdentity[] {
-  const extra = Array.from({ length: Math.max(0, count - defaultLocalIdentities.length) }, (_, index): LocalIdentity => {
+  // The operator deploys; it is never one of the identities an app probes.
+  const probed = defaultLocalIdentities.filter((identity) => identity !== localOperatorIdentity);
+  const extra = Array.from({ length: Math.max(0, count - probed.length) }, (_, index): LocalIdentity => {
     const number = String(index + 4).padStart(3, "0");
     return {
       name: `identity-probe-uami-${number}`,
@@ -75,5 +77,5 @@ export function localIdentitiesForScale(count: number): LocalIdentity[] {
       resourceId: `/subscriptions/${localSubscriptionId}/resourcegroups/${localResourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/identity-probe-uami-${number}`,
     };
   });
-  return [...defaultLocalIdentities, ...extra];
+  return [...probed, ...extra];
 }

@@ -29,7 +29,7 @@ import { singleAudienceNote } from "./warnRules.js";
 import { createObservedIdentities } from "./observedIdentities.js";
 import { privilegeComponent } from "./privilegeAudit.js";
 import { explainForbidden } from "./rbacExplanation.js";
-import { runChecks, type Check, type CheckRun } from "./probeEngine.js";
+import { CheckTimeoutError, runChecks, type Check, type CheckRun } from "./probeEngine.js";
 import { overallStatus } from "./reportSummary.js";
 import { tokenCheck } from "./tokenCheck.js";
 
@@ -81,6 +81,8 @@ export interface IdentityHealth {
 const endpointCheckResource = "https://management.azure.com";
 const identityEndpointKey: CheckKey = { component: identityEndpointComponent.component, measurement: "endpoint" };
 const settingsKey: CheckKey = { component: "config", measurement: "settings" };
+/** Below this, what is left of the deadline cannot carry an ARM call: the follow-up reads are not sent. */
+const minFollowUpMs = 100;
 const privilegeKey: CheckKey = { component: privilegeComponent.component, measurement: "privilege" };
 
 interface Planned<T> {
@@ -124,7 +126,8 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
 
   async function buildReport(includeIdentityEndpoint: boolean, abortSignal: AbortSignal): Promise<HealthReport> {
     const engine = { timeoutMs: settings.timeoutMs, clock, abortSignal };
-    const startedAt = new Date(clock()).toISOString();
+    const reportStart = clock();
+    const startedAt = new Date(reportStart).toISOString();
 
     const tokenChecks = identities.flatMap((identity) =>
       audiences.map((audience) => {
@@ -157,7 +160,6 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
       })),
     );
     // The raw check runs at most once per identity per interval; within it, the last result is given again.
-    const reportStart = clock();
     const endpointPlans = includeIdentityEndpoint
       ? identities.map((identity) => {
           const last = endpointRuns.get(identity.selector.name);
@@ -267,21 +269,37 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
     });
     const audits = includeIdentityEndpoint && options.rbac ? identities : [];
     const rbac = options.rbac;
+    // Explanations and the audit read ARM after the access checks, in what is left of the report's deadline:
+    // the report still ends on time. With too little left, nothing is sent and each says so.
+    const remainingMs = settings.timeoutMs - (clock() - reportStart);
+    const followUp = remainingMs >= minFollowUpMs ? { ...engine, timeoutMs: remainingMs } : undefined;
+    const outOfTime = <T>(count: number): CheckRun<T>[] =>
+      Array.from({ length: count }, () => ({
+        kind: "failure",
+        error: new CheckTimeoutError(settings.timeoutMs),
+        timedOut: true,
+        startedAt: clock(),
+        durationMs: 0,
+      }));
     const [refusedSince, explanationRuns, auditRuns] = await Promise.all([
       refusals.length > 0 ? forbiddenStreaks.since(refusals, now, { abortSignal }) : Promise.resolve(new Map<string, number>()),
-      runChecks(
-        explained.map((planned) => planned.check),
-        engine,
-      ),
-      runChecks(
-        audits.map((identity) => async (signal: AbortSignal): Promise<PrivilegeRead> => {
-          const principalId = principalOf(identity);
-          if (!rbac || principalId === undefined) return undefined;
-          const reader = rbac(identity.credential);
-          return { reader, grants: await reader.grantsAround(principalId, { abortSignal: signal }) };
-        }),
-        engine,
-      ),
+      followUp
+        ? runChecks(
+            explained.map((planned) => planned.check),
+            followUp,
+          )
+        : outOfTime<RbacExplanation>(explained.length),
+      followUp
+        ? runChecks(
+            audits.map((identity) => async (signal: AbortSignal): Promise<PrivilegeRead> => {
+              const principalId = principalOf(identity);
+              if (!rbac || principalId === undefined) return undefined;
+              const reader = rbac(identity.credential);
+              return { reader, grants: await reader.grantsAround(principalId, { abortSignal: signal }) };
+            }),
+            followUp,
+          )
+        : outOfTime<PrivilegeRead>(audits.length),
     ]);
     const explanations = new Map<number, RbacExplanation>();
     explained.forEach((planned, position) => {

@@ -25,8 +25,10 @@ Module.prototype.require = function (id) { return id === "@azure/functions-core"
 const require = createRequire(process.argv[1]);
 require(process.argv[1]);
 await new Promise((resolve) => setTimeout(resolve, 300));
-// The hook's own proof that it records: an import made after the entry point loaded.
+// The hook's own proof that it records: an import made after the entry point loaded. Its message comes after
+// every earlier one on the port; on a loaded machine it can take a while, so wait for it (20 s at most).
 await import("node:os");
+for (const until = Date.now() + 20000; !resolved.includes("node:os") && Date.now() < until; ) await new Promise((resolve) => setTimeout(resolve, 10));
 console.log(JSON.stringify({ registered, required: Object.keys(require.cache), imported: resolved }));
 `;
 

@@ -3,6 +3,7 @@
 // every request within them, so nothing is throttled and every check passes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localIdentitiesForScale } from "../../local/identity/localIdentities.js";
+import { localResourceGroupScope } from "../../local/rbac/localResources.js";
 import { healthIdentityDetails } from "../../src/functions/healthIdentityDetails.js";
 import type { HealthReport } from "../../src/shared/healthReport.js";
 import { invokeHttp } from "../fixtures/appUnderTest.js";
@@ -34,6 +35,8 @@ describe("five identities × ten audiences against IMDS's limits", () => {
       },
       { protocol: "IMDS", identityEndpoint: { identities, imdsLimits: true } },
     );
+    // Each probed identity holds Reader on the resource group, as a deployment grants it: arm:access passes.
+    for (const identity of userAssigned) spine.roles.setRoles(identity.objectId, localResourceGroupScope, ["Reader"]);
     report = (await invokeHttp(healthIdentityDetails)).json<HealthReport>();
   }, 120_000);
   afterAll(async () => {

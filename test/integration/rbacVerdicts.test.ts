@@ -258,13 +258,13 @@ describe("RBAC verdicts and Resource Manager access, from one role table", () =>
       await new Promise<void>((resolve) => hung.close(() => resolve()));
     });
 
-    it("fails arm:access on time and reads the explanation as unanswered, within two deadlines", async () => {
+    it("fails arm:access on time and reads the explanation as unanswered, all within the report's deadline", async () => {
       const timeoutMs = 1_500;
       const started = performance.now();
       const result = await report({ AZURE_RESOURCE_MANAGER_ENDPOINT: hungEndpoint, IDENTITY_PROBE_TIMEOUT_MS: String(timeoutMs) });
       const elapsed = performance.now() - started;
-      // The access checks, then the explanations and the audit: each phase under the deadline.
-      expect(elapsed).toBeLessThan(2 * timeoutMs + 2_000);
+      // The access checks, then the explanations and the audit in what is left of the same deadline.
+      expect(elapsed).toBeLessThan(timeoutMs + 1_000);
       expect(result.checks["arm:access"]?.[0]).toMatchObject({ status: "fail", errorCategory: "timeout" });
       const storage = entryOf(result, "storage:access");
       expect(storage?.rbac).toMatchObject({ verdict: "permissions-unreadable", unreadable: "permissions: no answer within the deadline" });
