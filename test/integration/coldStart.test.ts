@@ -24,9 +24,11 @@ const original = Module.prototype.require;
 Module.prototype.require = function (id) { return id === "@azure/functions-core" ? core : original.apply(this, arguments); };
 const require = createRequire(process.argv[1]);
 require(process.argv[1]);
-await new Promise((resolve) => setTimeout(resolve, 300));
-// The hook's own proof that it records: an import made after the entry point loaded.
+// The hook's own proof that it records: an import made after the entry point loaded. Its message comes after
+// those of anything the entry point imported (one port, in order): once it is here, so are they.
 await import("node:os");
+const deadline = Date.now() + 10_000;
+while (!resolved.includes("node:os") && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
 console.log(JSON.stringify({ registered, required: Object.keys(require.cache), imported: resolved }));
 `;
 
