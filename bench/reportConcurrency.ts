@@ -12,13 +12,16 @@ const { probedAudiences } = await import("../src/composition.js");
 const { resourceDefinitions } = await import("../src/resources/resourceDefinitions.js");
 const config = loadConfig(process.env, "0.0.0", resourceDefinitions);
 // Token checks only: the four audiences of the app's resources and ARM, no access checks.
+const { describeManagedIdentityHost } = await import("../src/identity/managedIdentityHost.js");
 const identityHealth = createIdentityHealth({
   settings: config,
+  host: describeManagedIdentityHost(config.managedIdentity, config.appClientId),
   identities: getProbedIdentities(config.identities, {
     appClientId: undefined,
     requestTimeoutMs: config.timeoutMs,
     limits: config.politeness.limits,
     failureMemoryMs: config.politeness.failureMemoryMs,
+    managedIdentity: config.managedIdentity,
   }),
   audiences: probedAudiences(config, resourceDefinitions),
   resources: [],

@@ -4,6 +4,7 @@
 import type { TokenCredential } from "@azure/core-auth";
 import { mapResourceState, type AppConfig, type ResourceState } from "./config.js";
 import { audienceCatalog, type Audience } from "./identity/audienceCatalog.js";
+import { describeManagedIdentityHost } from "./identity/managedIdentityHost.js";
 import { getAppCredential, getIdentityEndpointGate, getProbedIdentities, type CredentialSettings } from "./identity/sharedCredential.js";
 import { createIdentityHealth, type IdentityHealth } from "./probes/identityHealth.js";
 import { createTimerProbe, type TimerProbe } from "./probes/timerProbe.js";
@@ -45,6 +46,7 @@ export function createAppServices(config: AppConfig, definitions: readonly Resou
     requestTimeoutMs: config.timeoutMs,
     limits: config.politeness.limits,
     failureMemoryMs: config.politeness.failureMemoryMs,
+    managedIdentity: config.managedIdentity,
   };
   const credential = getAppCredential(credentialSettings);
   const identities = getProbedIdentities(config.identities, credentialSettings);
@@ -73,6 +75,7 @@ export function createAppServices(config: AppConfig, definitions: readonly Resou
   const rbac = rbacReaderOf(config, definitions);
   const identityHealth = createIdentityHealth({
     settings: config,
+    host: describeManagedIdentityHost(config.managedIdentity, config.appClientId),
     identities,
     audiences: probedAudiences(config, definitions),
     resources: definitions.map((definition) => probedResource(definition, config.resourceSettings(definition))),

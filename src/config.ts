@@ -73,8 +73,27 @@ export interface IdentitySelector {
   readonly isAppIdentity: boolean;
 }
 
-export type IdentityEndpointSetting =
-  { readonly kind: "AppService"; readonly url: string; readonly header: string } | { readonly kind: "IMDS"; readonly url: string };
+/**
+ * The variables that decide where managed identity tokens come from: msal-node picks its source from them
+ * (ServiceFabric → AppService → MachineLearning → CloudShell → AzureArc → DefaultToImds, identity-endpoints.md §4),
+ * and @azure/identity uses token exchange (workload identity) when a federated token file, a client ID and a
+ * tenant are set (§5). The header and secret are secrets: sent to the endpoint, never shown.
+ */
+export interface ManagedIdentityEnvironment {
+  readonly identityEndpoint?: string;
+  readonly identityHeader?: string;
+  readonly identityServerThumbprint?: string;
+  readonly imdsEndpoint?: string;
+  readonly msiEndpoint?: string;
+  readonly msiSecret?: string;
+  readonly podIdentityAuthorityHost?: string;
+  /** Azure ML: the compute's system-assigned identity, which every token request must name (clientid). */
+  readonly defaultIdentityClientId?: string;
+  readonly federatedTokenFile?: string;
+  readonly tenantId?: string;
+  /** AZURE_TOKEN_CREDENTIALS: which of DefaultAzureCredential's credentials to use. */
+  readonly tokenCredentials?: string;
+}
 
 /** Reads settings for a resource definition: values parsed with a schema, problems recorded by setting name. */
 export interface SettingsReader {
@@ -107,7 +126,7 @@ export interface AppConfig {
   readonly serviceId: string;
   readonly appClientId: string | undefined;
   readonly identities: readonly IdentitySelector[];
-  readonly identityEndpoint: IdentityEndpointSetting;
+  readonly managedIdentity: ManagedIdentityEnvironment;
   readonly extraAudiences: readonly string[];
   readonly schedule: string;
   readonly timeoutMs: number;
@@ -242,14 +261,26 @@ export function loadConfig(env: Environment, releaseId = "0.0.0", resources: rea
     identities.push({ name: clientId ? `user-assigned-${userIndex}` : "system", clientId, isAppIdentity: false });
   }
 
-  // The managed identity endpoint, as @azure/identity (MSAL) picks it.
-  const identityEndpointUrl = read(env, "IDENTITY_ENDPOINT");
-  const identityHeader = read(env, "IDENTITY_HEADER");
-  const podAuthorityHost = read(env, "AZURE_POD_IDENTITY_AUTHORITY_HOST");
-  const identityEndpoint: IdentityEndpointSetting =
-    identityEndpointUrl && identityHeader
-      ? { kind: "AppService", url: identityEndpointUrl, header: identityHeader }
-      : { kind: "IMDS", url: `${(podAuthorityHost ?? "http://169.254.169.254").replace(/\/+$/, "")}/metadata/identity/oauth2/token` };
+  // Where managed identity tokens come from (src/identity/managedIdentityHost.ts reads these with msal-node).
+  const managedIdentityVariables = {
+    identityEndpoint: "IDENTITY_ENDPOINT",
+    identityHeader: "IDENTITY_HEADER",
+    identityServerThumbprint: "IDENTITY_SERVER_THUMBPRINT",
+    imdsEndpoint: "IMDS_ENDPOINT",
+    msiEndpoint: "MSI_ENDPOINT",
+    msiSecret: "MSI_SECRET",
+    podIdentityAuthorityHost: "AZURE_POD_IDENTITY_AUTHORITY_HOST",
+    defaultIdentityClientId: "DEFAULT_IDENTITY_CLIENT_ID",
+    federatedTokenFile: "AZURE_FEDERATED_TOKEN_FILE",
+    tenantId: "AZURE_TENANT_ID",
+    tokenCredentials: "AZURE_TOKEN_CREDENTIALS",
+  } as const satisfies Record<keyof ManagedIdentityEnvironment, string>;
+  const managedIdentity: ManagedIdentityEnvironment = Object.fromEntries(
+    Object.entries(managedIdentityVariables).flatMap(([field, name]) => {
+      const value = read(env, name)?.trim();
+      return value === undefined ? [] : [[field, value]];
+    }),
+  );
 
   const extraAudiences: string[] = [];
   for (const entry of listOf(read(env, "IDENTITY_PROBE_AUDIENCES"))) {
@@ -315,7 +346,7 @@ export function loadConfig(env: Environment, releaseId = "0.0.0", resources: rea
     serviceId: read(env, "WEBSITE_SITE_NAME") ?? "local",
     appClientId,
     identities: Object.freeze(identities),
-    identityEndpoint,
+    managedIdentity: Object.freeze(managedIdentity),
     extraAudiences: Object.freeze(extraAudiences),
     schedule,
     timeoutMs,

@@ -1,9 +1,14 @@
-// The local managed identity endpoint: the two protocols @azure/identity (through MSAL) speaks to a real
-// one, so the app's credential code runs unchanged against it.
+// The local managed identity endpoint: the protocols @azure/identity (through MSAL) speaks to a real one,
+// so the app's credential code runs unchanged against it.
 // - App Service, api-version 2019-08-01: GET {IDENTITY_ENDPOINT}?resource=…&api-version=…, header
 //   X-IDENTITY-HEADER = IDENTITY_HEADER, user-assigned selected by client_id | mi_res_id | object_id | principal_id.
 // - IMDS, api-version 2018-02-01: GET /metadata/identity/oauth2/token?resource=…, header Metadata: true,
 //   reached through AZURE_POD_IDENTITY_AUTHORITY_HOST; selectors client_id | msi_res_id | object_id.
+// - Azure ML compute, api-version 2017-09-01: GET {MSI_ENDPOINT}?resource=…&clientid=…, header `secret` =
+//   MSI_SECRET; every request names its identity by `clientid`, the system-assigned one by
+//   DEFAULT_IDENTITY_CLIENT_ID (identity-endpoints.md §3: msal-node MachineLearning.ts; the maintainer in
+//   AzureAD/microsoft-authentication-library-for-js#7609). The path is the one seen on a compute instance,
+//   `/MSI/token` (Azure/azure-sdk-for-net#49174).
 // Tokens are RS256 JWTs signed with a key published at /.well-known/jwks.json, so the local emulators
 // verify them the way Entra-protected services do. /__control lets tests inject faults and read counts.
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from "node:http";
@@ -55,6 +60,8 @@ export interface IdentityEndpointOptions {
   readonly identities?: readonly LocalIdentity[];
   /** Whether a system-assigned identity is enabled (App Service: "identity not enabled" when false). */
   readonly systemAssignedEnabled?: boolean;
+  /** The Azure ML `secret` (MSI_SECRET); generated when unset. */
+  readonly msiSecret?: string;
   readonly tokenLifetimeSeconds?: number;
   /** The X-IDENTITY-HEADER secret; generated when unset. */
   readonly identityHeader?: string;
@@ -75,6 +82,8 @@ export interface IdentityEndpoint {
   readonly appServiceEndpoint: string;
   /** IDENTITY_HEADER: a secret, never to be logged. */
   readonly identityHeader: string;
+  /** MSI_SECRET of the Azure ML protocol: a secret, never to be logged. */
+  readonly msiSecret: string;
   /** AZURE_POD_IDENTITY_AUTHORITY_HOST for the IMDS protocol. */
   readonly imdsAuthorityHost: string;
   readonly jwksUrl: string;
@@ -83,6 +92,8 @@ export interface IdentityEndpoint {
   readonly identities: readonly LocalIdentity[];
   /** Environment that points @azure/identity at this endpoint through the given protocol. */
   environment(protocol?: IdentityProtocol): Record<string, string>;
+  /** Turns the system-assigned identity on or off ("not enabled" answers while off). */
+  setSystemAssignedEnabled(enabled: boolean): void;
   /** Replaces every injected fault with this one (undefined: no faults). */
   setFault(fault: Fault | undefined): void;
   /** Adds a fault next to the ones already injected; the first that matches a request applies. */
@@ -106,6 +117,7 @@ export interface IdentityEndpoint {
 }
 
 const appServicePath = "/msi/token";
+const machineLearningPath = "/MSI/token";
 const imdsPath = "/metadata/identity/oauth2/token";
 const jwksPath = "/.well-known/jwks.json";
 
@@ -122,7 +134,8 @@ function isValidResource(resource: string): boolean {
 
 export async function startIdentityEndpoint(options: IdentityEndpointOptions = {}): Promise<IdentityEndpoint> {
   const identities = options.identities ?? defaultLocalIdentities;
-  const systemAssignedEnabled = options.systemAssignedEnabled ?? true;
+  let systemAssignedEnabled = options.systemAssignedEnabled ?? true;
+  const msiSecret = options.msiSecret ?? randomBytes(24).toString("base64url");
   const lifetime = options.tokenLifetimeSeconds ?? 24 * 3600;
   const identityHeader = options.identityHeader ?? randomBytes(24).toString("base64url");
   const issuer = `https://sts.windows.net/${localTenantId}/`;
@@ -193,6 +206,12 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
   }
 
   function selectIdentity(query: URLSearchParams, protocol: IdentityProtocol): { identity?: LocalIdentity; selector?: string } {
+    if (protocol === "MachineLearning") {
+      // Every request names its identity; the system-assigned one only while it is enabled.
+      const requested = query.get("clientid");
+      const found = identities.find((candidate) => candidate.clientId.toLowerCase() === requested?.toLowerCase());
+      return { identity: found?.kind === "system" && !systemAssignedEnabled ? undefined : found, selector: requested ?? "" };
+    }
     const clientId = query.get("client_id");
     const resourceId = protocol === "AppService" ? query.get("mi_res_id") : (query.get("msi_res_id") ?? query.get("mi_res_id"));
     const objectId = query.get("object_id") ?? (protocol === "AppService" ? query.get("principal_id") : null);
@@ -221,7 +240,9 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
     const names =
       protocol === "AppService"
         ? ["client_id", "mi_res_id", "object_id", "principal_id"]
-        : ["client_id", "msi_res_id", "mi_res_id", "object_id"];
+        : protocol === "MachineLearning"
+          ? ["clientid"]
+          : ["client_id", "msi_res_id", "mi_res_id", "object_id"];
     return names.filter((name) => query.has(name)).length;
   }
 
@@ -238,6 +259,8 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
     if (protocol === "IMDS" && isLimited && isThrottled(performance.now())) return refuse(identityEndpointAnswers.failure("IMDS", 429));
     if (protocol === "AppService") {
       if (request.headers["x-identity-header"] !== identityHeader) return refuse(identityEndpointAnswers.secretRefused());
+    } else if (protocol === "MachineLearning") {
+      if (request.headers["secret"] !== msiSecret) return refuse(identityEndpointAnswers.machineLearningSecretRefused());
     } else {
       // IMDS-doc "Security and authentication": Metadata: true required, X-Forwarded-For refused.
       if (request.headers["x-forwarded-for"] !== undefined) return refuse(identityEndpointAnswers.forwardedRequest());
@@ -246,9 +269,13 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
     }
     const apiVersion = query.get("api-version");
     if (apiVersion === null) return refuse(identityEndpointAnswers.apiVersionMissing(protocol));
-    // App Service: "Please use 2019-08-01 or later" (AS-doc); IMDS serves 2018-02-01 and later versions.
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(apiVersion) || apiVersion < (protocol === "AppService" ? "2019-08-01" : "2018-02-01"))
-      return refuse(identityEndpointAnswers.ruleBroken());
+    // App Service: "Please use 2019-08-01 or later" (AS-doc); IMDS serves 2018-02-01 and later versions; Azure ML
+    // speaks the 2017-09-01 protocol (msal-node MachineLearning.ts).
+    const isServedVersion =
+      protocol === "MachineLearning"
+        ? apiVersion === "2017-09-01"
+        : /^\d{4}-\d{2}-\d{2}$/.test(apiVersion) && apiVersion >= (protocol === "AppService" ? "2019-08-01" : "2018-02-01");
+    if (!isServedVersion) return refuse(identityEndpointAnswers.ruleBroken());
     if (resource === "") return refuse(identityEndpointAnswers.resourceMissing(protocol));
     if (!isValidResource(resource)) return refuse(identityEndpointAnswers.resourceUnknown(protocol, resource, localTenantName));
     if (selectorCount(query, protocol) > 1) return refuse(identityEndpointAnswers.ruleBroken());
@@ -285,9 +312,20 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
     const now = Math.floor(Date.now() / 1000);
     const expiresOn = String(now + lifetimeSeconds);
     requests.push({ protocol, resource, identity: identity.name, status: 200 });
-    // MSAL reads expires_on (epoch seconds, a string on both protocols). AS-doc: access_token, expires_on,
-    // resource, token_type, client_id. VM-token-doc: IMDS sends every field as a string, refresh_token "".
-    if (protocol === "AppService") {
+    // MSAL reads expires_on (epoch seconds: a string from App Service and IMDS, an integer from Azure ML). AS-doc:
+    // access_token, expires_on, resource, token_type, client_id. VM-token-doc: IMDS sends every field as a string,
+    // refresh_token "". Azure ML, as recorded live (Azure/azure-sdk-assets go/sdk/azidentity/testdata/recordings/
+    // TestManagedIdentityCredential_AzureMLLive.json): access_token, expires_in and expires_on as integers, resource,
+    // token_type.
+    if (protocol === "MachineLearning") {
+      sendJson(response, 200, {
+        access_token: token,
+        expires_in: lifetimeSeconds,
+        expires_on: now + lifetimeSeconds,
+        resource,
+        token_type: "Bearer",
+      });
+    } else if (protocol === "AppService") {
       sendJson(response, 200, { access_token: token, expires_on: expiresOn, resource, token_type: "Bearer", client_id: identity.clientId });
     } else {
       sendJson(response, 200, {
@@ -380,7 +418,7 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
     }
     // MSAL's IMDS source asks for the token path with a trailing slash; the real endpoints accept both.
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
-    const isTokenRoute = path === appServicePath || path === imdsPath;
+    const isTokenRoute = path === appServicePath || path === imdsPath || url.pathname === machineLearningPath;
     if (isTokenRoute) {
       inFlight += 1;
       peakInFlight = Math.max(peakInFlight, inFlight);
@@ -394,15 +432,18 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
       response.once("close", done);
     }
     const route =
-      path === appServicePath
-        ? handleToken(request, response, url, "AppService")
-        : path === imdsPath
-          ? handleToken(request, response, url, "IMDS")
-          : path === jwksPath
-            ? Promise.resolve(sendJson(response, 200, { keys: [publicJwk] }))
-            : url.pathname.startsWith("/__control/")
-              ? handleControl(request, response, url)
-              : Promise.resolve(sendJson(response, 404, { error: "not_found", error_description: "no such route" }));
+      // Azure ML's path differs from App Service's only in case (paths are case-sensitive here).
+      url.pathname === machineLearningPath
+        ? handleToken(request, response, url, "MachineLearning")
+        : path === appServicePath
+          ? handleToken(request, response, url, "AppService")
+          : path === imdsPath
+            ? handleToken(request, response, url, "IMDS")
+            : path === jwksPath
+              ? Promise.resolve(sendJson(response, 200, { keys: [publicJwk] }))
+              : url.pathname.startsWith("/__control/")
+                ? handleControl(request, response, url)
+                : Promise.resolve(sendJson(response, 404, { error: "not_found", error_description: "no such route" }));
     route.catch(() => {
       if (!response.headersSent) sendJson(response, 500, { error: "server_error", error_description: "internal error" });
       else response.destroy();
@@ -421,15 +462,27 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
     url,
     appServiceEndpoint: `${url}${appServicePath}`,
     identityHeader,
+    msiSecret,
     imdsAuthorityHost: url,
     jwksUrl: `${url}${jwksPath}`,
     issuer,
     tenantId: localTenantId,
     identities,
     environment(protocol = "AppService"): Record<string, string> {
+      if (protocol === "MachineLearning") {
+        const system = identities.find((candidate) => candidate.kind === "system");
+        return {
+          MSI_ENDPOINT: `${url}${machineLearningPath}`,
+          MSI_SECRET: msiSecret,
+          ...(system ? { DEFAULT_IDENTITY_CLIENT_ID: system.clientId } : {}),
+        };
+      }
       return protocol === "AppService"
         ? { IDENTITY_ENDPOINT: `${url}${appServicePath}`, IDENTITY_HEADER: identityHeader }
         : { AZURE_POD_IDENTITY_AUTHORITY_HOST: url };
+    },
+    setSystemAssignedEnabled(enabled) {
+      systemAssignedEnabled = enabled;
     },
     setFault(next) {
       faults = next === undefined ? [] : [{ fault: faultSchema.parse(next), uses: 0 }];

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { identitySignatures } from "../../src/probes/failureSignatures.js";
 import type { FailureSample } from "../../src/shared/failureSignature.js";
 
-export type IdentityProtocol = "AppService" | "IMDS";
+export type IdentityProtocol = "AppService" | "IMDS" | "MachineLearning";
 
 export interface Answer {
   readonly status: number;
@@ -45,6 +45,11 @@ export const identityEndpointAnswers = {
   /** Unknown identity asked for, or several attached and none asked for. */
   identityNotLoaded(protocol: IdentityProtocol, hasSeveral: boolean): Answer {
     if (protocol === "AppService") return signatureAnswer("appservice-identity-not-loaded");
+    // Azure ML: "all token requests must specify a clientid, even for system-assigned managed identities"
+    // (maintainer, AzureAD/microsoft-authentication-library-for-js#7609); a compute instance answering a token
+    // request it cannot serve: "Get Token request returned http error: 400, reason: Bad Request"
+    // (Azure/azure-cli#25543). Only the status is public: it is sent alone.
+    if (protocol === "MachineLearning") return statusOnly(400);
     return signatureAnswer(hasSeveral ? "imds-several-identities-none-selected" : "imds-identity-not-found");
   },
 
@@ -54,6 +59,16 @@ export const identityEndpointAnswers = {
    * (AzureAD/microsoft-authentication-library-for-dotnet#5077).
    */
   secretRefused(): Answer {
+    return statusOnly(401);
+  },
+
+  /**
+   * Azure ML: a wrong or missing `secret` header. Its words are public ("Invalid secret token header: .",
+   * echoed by MSAL.NET in Azure/azure-sdk-for-net#46932) but not its status, and a status cannot be made up
+   * for them; "ML MSI emulates App Service 2017" (christothes, Azure/azure-sdk-for-net#47753), whose refusal of
+   * its secret is a 401 with no body (Azure/azure-sdk-for-js#11595): that status, alone.
+   */
+  machineLearningSecretRefused(): Answer {
     return statusOnly(401);
   },
 
@@ -79,7 +94,7 @@ export const identityEndpointAnswers = {
 
   /** IMDS without api-version (IMDS-doc "Versioning"). */
   apiVersionMissing(protocol: IdentityProtocol): Answer {
-    if (protocol === "AppService") return statusOnly(400);
+    if (protocol !== "IMDS") return statusOnly(400);
     return imdsJson(400, {
       error: "Bad request. api-version was not specified in the request. For more information refer to aka.ms/azureimds",
       "newest-versions": ["2020-10-01", "2020-09-01", "2020-07-15"],
@@ -88,7 +103,7 @@ export const identityEndpointAnswers = {
 
   /** IMDS without resource (github.com/Azure/aad-pod-identity/pull/450, quoting IMDS). */
   resourceMissing(protocol: IdentityProtocol): Answer {
-    if (protocol === "AppService") return statusOnly(400);
+    if (protocol !== "IMDS") return statusOnly(400);
     return imdsJson(400, { error: "invalid_request", error_description: "Required query variable 'resource' is missing" });
   },
 
@@ -98,6 +113,8 @@ export const identityEndpointAnswers = {
    */
   resourceUnknown(protocol: IdentityProtocol, resource: string, tenantName: string): Answer {
     if (protocol === "AppService") return signatureAnswer("appservice-token-fetch-failed");
+    // Azure ML: no public capture of its answer to an unknown resource.
+    if (protocol === "MachineLearning") return statusOnly(400);
     const sample = signatureAnswer("entra-resource-unknown");
     return {
       ...sample,
@@ -107,7 +124,10 @@ export const identityEndpointAnswers = {
     };
   },
 
-  /** An injected failure of the given status: the protocol's known answer for it, else the status alone. */
+  /**
+   * An injected failure of the given status: the protocol's known answer for it, else the status alone (no
+   * public capture shows App Service's or Azure ML's 429, or any 5xx of Azure ML).
+   */
   failure(protocol: IdentityProtocol, status: number): Answer {
     if (protocol === "AppService" && (status === 500 || status === 503)) {
       const answer = signatureAnswer("appservice-token-fetch-failed");

@@ -30,19 +30,6 @@ export function probeEnvironment(base: Environment, command: Pick<ProbeCommand, 
   };
 }
 
-/**
- * Whether to include the raw identity-endpoint check. Only where a managed identity endpoint is
- * configured: the App Service protocol (IDENTITY_ENDPOINT with IDENTITY_HEADER, as MSAL requires both) or
- * an IMDS host given by AZURE_POD_IDENTITY_AUTHORITY_HOST. On a developer machine there is no managed
- * identity endpoint — DefaultAzureCredential gets tokens from the developer's sign-in — and a raw IMDS
- * call to 169.254.169.254 would only time out (or, on a machine that is not in Azure, leave it).
- */
-export function hasIdentityEndpoint(config: AppConfig, environment: Environment): boolean {
-  if (config.identityEndpoint.kind === "AppService") return true;
-  const podAuthorityHost = environment.AZURE_POD_IDENTITY_AUTHORITY_HOST;
-  return podAuthorityHost !== undefined && podAuthorityHost.trim() !== "";
-}
-
 /** What the progress line says while the checks run. */
 export function describeProbe(config: AppConfig, definitions: readonly ResourceDefinition[]): string {
   const identities = config.identities.length;
@@ -70,7 +57,10 @@ export async function runProbe(options: RunProbeOptions): Promise<HealthReport> 
   const deadline = AbortSignal.timeout(deadlineMs);
   const abortSignal = options.abortSignal ? AbortSignal.any([options.abortSignal, deadline]) : deadline;
   try {
-    return await identityHealth.getReport({ includeIdentityEndpoint: hasIdentityEndpoint(config, options.environment), abortSignal });
+    // The raw identity-endpoint check runs wherever msal-node finds a source, plain IMDS included (with a short
+    // connect deadline, so that a machine that is no Azure VM says so in a second); where a developer's sign-in
+    // answered instead, it says so as `skipped`.
+    return await identityHealth.getReport({ includeIdentityEndpoint: true, abortSignal });
   } catch (error) {
     if (deadline.aborted) throw new ProbeDeadlineError(`the report did not finish within ${deadlineMs} ms`);
     throw error;

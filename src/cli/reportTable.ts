@@ -8,7 +8,15 @@ export interface ReportView {
   readonly releaseId: string;
   readonly serviceId: string;
   readonly time: string;
-  readonly identity?: { readonly source: string; readonly identities: readonly ReportViewIdentity[] } | undefined;
+  readonly identity?:
+    | {
+        readonly source: string;
+        readonly credential?: string | undefined;
+        readonly credentialFailures?:
+          readonly { readonly credential: string; readonly error: string; readonly message: string }[] | undefined;
+        readonly identities: readonly ReportViewIdentity[];
+      }
+    | undefined;
   readonly checks: Readonly<Record<string, readonly ReportViewEntry[]>>;
 }
 
@@ -124,7 +132,14 @@ export function renderReportTable(report: ReportView, options: RenderOptions): s
       paint(`service ${printable(report.serviceId)} · release ${printable(report.releaseId)} · ${printable(report.time)}`, "dim"),
   );
   if (report.identity) {
-    lines.push(`identities (${printable(report.identity.source)}):`);
+    const { source, credential, credentialFailures } = report.identity;
+    lines.push(`source: ${printable(source)} · credential: ${printable(credential ?? "none answered")}`);
+    for (const failure of credentialFailures ?? []) {
+      lines.push(
+        `  ${paint(`${printable(failure.credential)}:`, "dim")} ${printable(`${failure.error}: ${failure.message}`).slice(0, 300)}`,
+      );
+    }
+    lines.push("identities:");
     for (const identity of report.identity.identities) lines.push(`  ${describeIdentity(identity)}`);
   }
   lines.push("");

@@ -1,9 +1,10 @@
 // One credential per identity for the whole process. A credential per request would defeat the token
-// cache and hammer the identity endpoint; the app's own identity is the shared DefaultAzureCredential
-// (AZURE_CLIENT_ID selects a user-assigned identity, as @azure/identity documents), and each extra
-// identity of IDENTITY_PROBE_IDENTITIES gets one ManagedIdentityCredential. Every request they send to the
+// cache and hammer the identity endpoint; the app's own identity is DefaultAzureCredential's chain (built in
+// credentialChain.ts, so that the report can say which credential answered; AZURE_CLIENT_ID selects a
+// user-assigned identity, as @azure/identity documents), and each extra identity of IDENTITY_PROBE_IDENTITIES
+// gets one ManagedIdentityCredential. Every request they send to the
 // identity endpoint waits for its turn at the process's one gate (identityEndpointGate.ts).
-import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identity";
+import { ManagedIdentityCredential } from "@azure/identity";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
 import { createDefaultHttpClient, type HttpClient, type PipelineRequest } from "@azure/core-rest-pipeline";
 import { startDeadline } from "../shared/deadline.js";
@@ -13,12 +14,15 @@ import { forceManagedIdentityToken } from "./managedIdentityRefresh.js";
 import { createFailureMemory } from "./rememberedFailure.js";
 import { audienceOfScope, rejectToken, TokenRejectedError } from "./tokenCheck.js";
 import { parseRetryAfter, tokenRequestContext, type TokenRequestContext } from "./tokenRequestContext.js";
-import type { IdentitySelector } from "../config.js";
+import type { IdentitySelector, ManagedIdentityEnvironment } from "../config.js";
+import { createDefaultCredentialChain, type ChainOutcome, type CredentialChain } from "./credentialChain.js";
 
 /** A credential that shares concurrent requests, remembers failures, and can say where its request stands. */
 export interface ProbedCredential extends TokenCredential {
   /** While a token request for `scope` is in flight: held back by the endpoint's limits (`waiting`) or `sent`. */
   requestState(scope: string): "waiting" | "sent" | undefined;
+  /** Which credential answers: of the app's chain, as it last went; a single credential's own name. */
+  outcome(): ChainOutcome;
 }
 
 export interface ProbedIdentity {
@@ -53,7 +57,10 @@ export interface ProbedCredentialOptions {
  * (`refresh`), so a bad token is not served again until it expires. A failed request is remembered
  * (rememberedFailure.ts): until it may be asked again, every caller gets the same answer without a request.
  */
-export function createProbedCredential(credential: TokenCredential, options: ProbedCredentialOptions = {}): ProbedCredential {
+export function createProbedCredential(
+  credential: TokenCredential | CredentialChain,
+  options: ProbedCredentialOptions = {},
+): ProbedCredential {
   const clock = options.clock ?? Date.now;
   const inFlight = createSharedInFlight<AccessToken | null>();
   const failures = createFailureMemory(options.failureMemoryMs ?? 0);
@@ -144,6 +151,11 @@ export function createProbedCredential(credential: TokenCredential, options: Pro
       const state = requests.get(scope)?.state;
       return state === "waiting" || state === "sent" ? state : undefined;
     },
+    outcome() {
+      return "outcome" in credential
+        ? credential.outcome()
+        : { answeredBy: credential.constructor.name, failures: undefined, last: undefined };
+    },
   };
 }
 
@@ -204,6 +216,16 @@ function credentialOptions(settings: CredentialSettings) {
   };
 }
 
+/** The other credentials of the chain talk to Microsoft Entra ID (or run a CLI), not to the identity endpoint: a deadline only. */
+function timedHttpClient(requestTimeoutMs: number, client: HttpClient = createDefaultHttpClient()): HttpClient {
+  return {
+    sendRequest(request: PipelineRequest) {
+      if (!request.timeout) request.timeout = requestTimeoutMs;
+      return client.sendRequest(request);
+    },
+  };
+}
+
 export interface CredentialSettings {
   readonly appClientId: string | undefined;
   /** The deadline of one request to the identity endpoint: the check's own. */
@@ -212,6 +234,8 @@ export interface CredentialSettings {
   readonly limits: IdentityEndpointLimits;
   /** How long a failed token request is answered from memory (when the endpoint sent no Retry-After). */
   readonly failureMemoryMs: number;
+  /** AZURE_TOKEN_CREDENTIALS, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE: how DefaultAzureCredential's chain is built. */
+  readonly managedIdentity: Pick<ManagedIdentityEnvironment, "tokenCredentials" | "tenantId" | "federatedTokenFile">;
 }
 
 let processGate: IdentityEndpointGate | undefined;
@@ -228,9 +252,13 @@ export function getIdentityEndpointGate(limits: IdentityEndpointLimits): Identit
 export function getAppCredential(settings: CredentialSettings): ProbedCredential {
   const { appClientId } = settings;
   appCredential ??= createProbedCredential(
-    new DefaultAzureCredential({
-      ...credentialOptions(settings),
-      ...(appClientId ? { managedIdentityClientId: appClientId } : {}),
+    createDefaultCredentialChain({
+      tokenCredentials: settings.managedIdentity.tokenCredentials,
+      managedIdentityClientId: appClientId,
+      tenantId: settings.managedIdentity.tenantId,
+      federatedTokenFile: settings.managedIdentity.federatedTokenFile,
+      managedIdentityOptions: credentialOptions(settings),
+      options: { retryOptions: credentialOptions(settings).retryOptions, httpClient: timedHttpClient(settings.requestTimeoutMs) },
     }),
     // Where the token comes from a managed identity, a refused one is replaced past msal-node's cache; where it
     // comes from a developer sign-in (no identity endpoint answers), the next request asks the chain again.

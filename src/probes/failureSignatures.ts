@@ -76,6 +76,25 @@ export const identitySignatures: readonly FailureSignature[] = [
     },
   },
   {
+    id: "identity-request-refused-no-body",
+    scenario:
+      "The identity endpoint refused the token request with a bare 400: Azure ML when the request names no identity it serves " +
+      "(every request must name one by clientid), Functions with only a user-assigned identity and none named",
+    // identity-4.14 client/identityClient.js parseResponseBody: an empty body becomes "Http status message: Unknown";
+    // the raw check says "with no body".
+    match: { origin: "identity", status: [400], text: /Http status message: Unknown|answered 400 with no body/ },
+    category: "identity-not-found",
+    remediation:
+      "The identity endpoint refused to serve {identity} (400, no body). On an Azure ML compute instance every request names its " +
+      "identity: the compute's own is DEFAULT_IDENTITY_CLIENT_ID, and a user-assigned one must be assigned to the compute. " +
+      "On App Service or Functions, attach the identity (az functionapp identity assign --identities <resource ID>) or set AZURE_CLIENT_ID / IDENTITY_PROBE_IDENTITIES to one that is.",
+    source:
+      'github.com/Azure/azure-cli/issues/25543 (ML compute instance: "Get Token request returned http error: 400, reason: Bad Request"); ' +
+      "AzureAD/microsoft-authentication-library-for-js#7609 (maintainer: every ML token request must specify a clientid); " +
+      "github.com/Azure/azure-functions-host/issues/8037 (Functions, one user-assigned identity, none named: 400)",
+    evidence: "observed",
+  },
+  {
     id: "entra-resource-unknown",
     scenario: "Entra ID does not know the audience (IMDS passes Entra's answer through)",
     match: { origin: "identity", text: /AADSTS500011|invalid_resource|resource principal named .* was not found/ },
@@ -239,6 +258,20 @@ export const identitySignatures: readonly FailureSignature[] = [
       "The identity endpoint handed out a token that has already expired: this machine's clock is wrong, or the endpoint serves a stale token. " +
       "The token was dropped and the next report asks for a new one; check the clock (timedatectl) if it persists.",
     source: "identity-probe's own check of expires_on (src/identity/tokenCheck.ts)",
+    evidence: "app",
+  },
+  {
+    id: "imds-no-connection",
+    scenario: "Plain IMDS (169.254.169.254): nothing accepted the connection within the raw check's connect deadline",
+    match: { origin: "identity", code: /^IdentityEndpointConnectTimeout$/ },
+    category: "identity-unavailable",
+    remediation:
+      "Nothing accepted a connection at 169.254.169.254 within a second: this machine is not an Azure VM with a managed identity " +
+      "(a developer machine, a build agent elsewhere), or a firewall drops link-local traffic. On an Azure VM, assign an identity " +
+      "(az vm identity assign); elsewhere, sign in (az login) and DefaultAzureCredential answers with your own sign-in.",
+    source:
+      "identity-probe's own connect deadline on plain IMDS (src/identity/identityEndpointCheck.ts), as @azure/identity 4.14.1's IMDS probe " +
+      "(credentials/managedIdentityCredential/imdsMsi.js: a 1 s timeout, after which \"we'll assume the IMDS endpoint isn't available\")",
     evidence: "app",
   },
   {

@@ -5,6 +5,7 @@ import type { AppConfig } from "../config.js";
 import { scopeFor, type Audience } from "../identity/audienceCatalog.js";
 import { callIdentityEndpoint, describeIdentityEndpoint, identityEndpointComponent } from "../identity/identityEndpointCheck.js";
 import type { IdentityEndpointGate } from "../identity/identityEndpointGate.js";
+import type { ManagedIdentityHost } from "../identity/managedIdentityHost.js";
 import type { ProbedIdentity } from "../identity/sharedCredential.js";
 import { createTokenProber, type TokenProber } from "../identity/tokenProbe.js";
 import type { ProbedResource, RbacReader } from "../resources/resourceDefinition.js";
@@ -22,7 +23,7 @@ import {
   type PoliteRun,
   type PrivilegeRead,
 } from "./checkEntries.js";
-import { classifyCheckFailure } from "./classifyError.js";
+import { classifyCheckFailure, redact } from "./classifyError.js";
 import { createForbiddenStreaks, streakKey, type ForbiddenKey } from "./forbiddenStreaks.js";
 import { mayBePropagating } from "./remediation.js";
 import { singleAudienceNote } from "./warnRules.js";
@@ -33,13 +34,12 @@ import { CheckTimeoutError, runChecks, type Check, type CheckRun } from "./probe
 import { overallStatus } from "./reportSummary.js";
 import { tokenCheck } from "./tokenCheck.js";
 
-export type ReportSettings = Pick<
-  AppConfig,
-  "releaseId" | "serviceId" | "identityEndpoint" | "timeoutMs" | "generalProblems" | "politeness"
->;
+export type ReportSettings = Pick<AppConfig, "releaseId" | "serviceId" | "timeoutMs" | "generalProblems" | "politeness">;
 
 export interface IdentityHealthOptions {
   readonly settings: ReportSettings;
+  /** Where this process gets managed identity tokens (msal-node's source), and where the raw check asks. */
+  readonly host: ManagedIdentityHost;
   readonly identities: readonly ProbedIdentity[];
   /** Every audience to ask a token for, resources' first. */
   readonly audiences: readonly Audience[];
@@ -95,10 +95,11 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
   const { settings, identities, audiences, resources } = options;
   const clock = options.clock ?? Date.now;
   const endpointCall = options.identityEndpointCall ?? callIdentityEndpoint;
-  const { gate } = options;
+  const { gate, host } = options;
+  const checkedEndpoint = host.endpoint.isChecked ? host.endpoint.target : undefined;
   const tokenDependencies = {
     tokenProber: options.tokenProber ?? createTokenProber(),
-    identityEndpoint: settings.identityEndpoint,
+    identityEndpoint: checkedEndpoint,
     endpointCall,
     ...(gate ? { gate } : {}),
   };
@@ -160,20 +161,21 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
       })),
     );
     // The raw check runs at most once per identity per interval; within it, the last result is given again.
-    const endpointPlans = includeIdentityEndpoint
-      ? identities.map((identity) => {
-          const last = endpointRuns.get(identity.selector.name);
-          const isFresh = last !== undefined && reportStart - last.startedAt < settings.politeness.endpointCheckIntervalMs;
-          return { identity, last: isFresh ? last : undefined, started: { value: false } };
-        })
-      : [];
+    const endpointPlans =
+      includeIdentityEndpoint && checkedEndpoint
+        ? identities.map((identity) => {
+            const last = endpointRuns.get(identity.selector.name);
+            const isFresh = last !== undefined && reportStart - last.startedAt < settings.politeness.endpointCheckIntervalMs;
+            return { identity, target: checkedEndpoint, last: isFresh ? last : undefined, started: { value: false } };
+          })
+        : [];
     const endpointChecks: Planned<EndpointResult>[] = endpointPlans
       .filter((plan) => plan.last === undefined)
-      .map(({ identity, started }) => ({
+      .map(({ identity, target, started }) => ({
         key: identityEndpointKey,
         identity,
         check: (signal) =>
-          endpointCall(settings.identityEndpoint, {
+          endpointCall(target, {
             resource: endpointCheckResource,
             clientId: identity.selector.clientId,
             abortSignal: signal,
@@ -355,8 +357,45 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
       for (const identity of identities)
         add(privilegeKey, { componentId: "rbac", componentType: "system", identity: identity.selector.name, status: "skipped", time: startedAt, output: "Azure Resource Manager is not configured (AZURE_SUBSCRIPTION_ID)" });
     }
-    const endpointComponentId = describeIdentityEndpoint(settings.identityEndpoint);
+    const endpointComponentId = host.endpoint.isChecked ? describeIdentityEndpoint(host.endpoint.target) : host.endpoint.componentId;
     const intervalMs = settings.politeness.endpointCheckIntervalMs;
+    // Who answered the app's own identity: the chain's credential when one of its tokens came back in this report.
+    const appIdentity = identities.find((identity) => identity.selector.isAppIdentity);
+    const appOutcome = appIdentity?.credential.outcome();
+    const hasAppToken =
+      appIdentity !== undefined &&
+      tokenChecks.some((planned, index) => planned.identity === appIdentity && tokenRuns[index]?.kind === "success");
+    const answeredBy = hasAppToken ? appOutcome?.answeredBy : undefined;
+    /**
+     * A developer's own sign-in (az login, …) answered where no managed identity endpoint is: the raw check has
+     * nothing to prove there, and says so rather than failing the report.
+     */
+    const forHost = (identity: ProbedIdentity, entry: CheckEntry): CheckEntry =>
+      identity === appIdentity &&
+      answeredBy !== undefined &&
+      answeredBy !== "ManagedIdentityCredential" &&
+      entry.errorCategory === "identity-unavailable"
+        ? {
+            componentId: entry.componentId,
+            componentType: entry.componentType,
+            identity: identity.selector.name,
+            status: "skipped",
+            time: entry.time,
+            output: `no managed identity endpoint answered here (${entry.output ?? "no answer"}): the app's tokens came from ${answeredBy}`,
+          }
+        : entry;
+    if (includeIdentityEndpoint && !host.endpoint.isChecked) {
+      for (const identity of identities) {
+        add(identityEndpointKey, {
+          componentId: host.endpoint.componentId,
+          componentType: "system",
+          identity: identity.selector.name,
+          status: "skipped",
+          time: startedAt,
+          output: host.endpoint.reason,
+        });
+      }
+    }
     endpointChecks.forEach((planned, index) => {
       const run = freshEndpointRuns[index];
       if (!run) return;
@@ -366,20 +405,26 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
       if (!abortSignal.aborted && !wasNotSent) endpointRuns.set(planned.identity.selector.name, run);
       add(
         planned.key,
-        endpointEntry(run, endpointComponentId, contextFor(planned.identity), {
-          ...(wasNotSent ? notStarted : {}),
-          ...(intervalMs > 0 && !wasNotSent ? { nextAttemptAt: run.startedAt + intervalMs } : {}),
-        }),
+        forHost(
+          planned.identity,
+          endpointEntry(run, endpointComponentId, contextFor(planned.identity), {
+            ...(wasNotSent ? notStarted : {}),
+            ...(intervalMs > 0 && !wasNotSent ? { nextAttemptAt: run.startedAt + intervalMs } : {}),
+          }),
+        ),
       );
     });
     for (const plan of endpointPlans) {
       if (!plan.last) continue;
       add(
         identityEndpointKey,
-        endpointEntry({ ...plan.last, startedAt: now }, endpointComponentId, contextFor(plan.identity), {
-          observedAt: plan.last.startedAt,
-          nextAttemptAt: plan.last.startedAt + intervalMs,
-        }),
+        forHost(
+          plan.identity,
+          endpointEntry({ ...plan.last, startedAt: now }, endpointComponentId, contextFor(plan.identity), {
+            observedAt: plan.last.startedAt,
+            nextAttemptAt: plan.last.startedAt + intervalMs,
+          }),
+        ),
       );
     }
     for (const entry of settingsEntries(settings.generalProblems, startedAt)) add(settingsKey, entry);
@@ -397,7 +442,11 @@ export function createIdentityHealth(options: IdentityHealthOptions): IdentityHe
       serviceId: settings.serviceId,
       time: startedAt,
       identity: {
-        source: settings.identityEndpoint.kind,
+        source: host.source,
+        ...(answeredBy ? { credential: answeredBy } : {}),
+        ...(!hasAppToken && appOutcome?.last === "failed" && appOutcome.failures
+          ? { credentialFailures: appOutcome.failures.map((failure) => ({ ...failure, message: redact(failure.message) })) }
+          : {}),
         identities: identities.map(
           ({ selector }) =>
             observed.describe(selector.name) ?? { name: selector.name, ...(selector.clientId ? { clientId: selector.clientId } : {}) },

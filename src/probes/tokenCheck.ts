@@ -1,10 +1,10 @@
 // The token check of one identity and audience. When the SDK can only say "network_error" (MSAL says so
 // for an unreachable endpoint and for a malformed answer alike), it asks the identity endpoint directly,
 // briefly, for the same audience and identity, and reports what the endpoint really answered.
-import type { IdentityEndpointSetting } from "../config.js";
 import type { Audience } from "../identity/audienceCatalog.js";
 import type { callIdentityEndpoint } from "../identity/identityEndpointCheck.js";
 import type { IdentityEndpointGate } from "../identity/identityEndpointGate.js";
+import type { IdentityEndpointTarget } from "../identity/managedIdentityHost.js";
 import type { ProbedIdentity } from "../identity/sharedCredential.js";
 import type { TokenProbeResult, TokenProber } from "../identity/tokenProbe.js";
 import { RememberedFailure } from "../identity/rememberedFailure.js";
@@ -16,7 +16,8 @@ const diagnosisTimeoutMs = 1_000;
 
 export interface TokenCheckDependencies {
   readonly tokenProber: TokenProber;
-  readonly identityEndpoint: IdentityEndpointSetting;
+  /** Where the raw identity-endpoint call goes on this host; undefined where there is none to call. */
+  readonly identityEndpoint: IdentityEndpointTarget | undefined;
   readonly endpointCall: typeof callIdentityEndpoint;
   /** The process's identity-endpoint gate: the diagnosis waits for its turn like every request there. */
   readonly gate?: IdentityEndpointGate;
@@ -37,10 +38,11 @@ export function tokenCheck(dependencies: TokenCheckDependencies, identity: Probe
         const explanation = typeof error.original === "object" && error.original !== null ? explanations.get(error.original) : undefined;
         throw explanation === undefined ? error : error.explainedBy(explanation);
       }
-      if (classifyError(error, "identity").category !== "identity-unavailable" || signal.aborted) throw error;
+      const { identityEndpoint } = dependencies;
+      if (!identityEndpoint || classifyError(error, "identity").category !== "identity-unavailable" || signal.aborted) throw error;
       const diagnosisSignal = AbortSignal.any([signal, AbortSignal.timeout(diagnosisTimeoutMs)]);
       const diagnosis = await dependencies
-        .endpointCall(dependencies.identityEndpoint, {
+        .endpointCall(identityEndpoint, {
           resource: audience.resource,
           clientId: identity.selector.clientId,
           abortSignal: diagnosisSignal,

@@ -98,13 +98,32 @@ export interface ReportIdentity {
   readonly resourceId?: string;
 }
 
+/** One credential's failure in DefaultAzureCredential's chain, when none answered. */
+export interface CredentialFailure {
+  /** The credential: `EnvironmentCredential`, `ManagedIdentityCredential`, `AzureCliCredential`, … */
+  readonly credential: string;
+  /** The error's name: `CredentialUnavailableError`. */
+  readonly error: string;
+  readonly message: string;
+}
+
+export interface ReportIdentityBlock {
+  /** Where managed identity tokens come from on this host, exactly as msal-node names it (`AppService`, `DefaultToImds`, …). */
+  readonly source: string;
+  /** The credential of the app's DefaultAzureCredential chain that answered (`ManagedIdentityCredential`, `AzureCliCredential`, …). */
+  readonly credential?: string;
+  /** When none answered: each credential's failure, in the chain's order. */
+  readonly credentialFailures?: readonly CredentialFailure[];
+  readonly identities: readonly ReportIdentity[];
+}
+
 export interface HealthReport {
   readonly status: OverallStatus;
   readonly version: "1";
   readonly releaseId: string;
   readonly serviceId: string;
   readonly time: string;
-  readonly identity?: { readonly source: string; readonly identities: readonly ReportIdentity[] };
+  readonly identity?: ReportIdentityBlock;
   readonly checks: Readonly<Record<string, readonly CheckEntry[]>>;
 }
 

@@ -37,7 +37,14 @@ export const receivedReportSchema = z.looseObject({
   releaseId: z.string(),
   serviceId: z.string(),
   time: z.string(),
-  identity: z.looseObject({ source: z.string(), identities: z.array(reportIdentitySchema) }).optional(),
+  identity: z
+    .looseObject({
+      source: z.string(),
+      credential: z.string().optional(),
+      credentialFailures: z.array(z.looseObject({ credential: z.string(), error: z.string(), message: z.string() })).optional(),
+      identities: z.array(reportIdentitySchema),
+    })
+    .optional(),
   checks: z.record(z.string(), z.array(checkEntrySchema)),
 });
 

@@ -24,11 +24,11 @@ const original = Module.prototype.require;
 Module.prototype.require = function (id) { return id === "@azure/functions-core" ? core : original.apply(this, arguments); };
 const require = createRequire(process.argv[1]);
 require(process.argv[1]);
-await new Promise((resolve) => setTimeout(resolve, 300));
 // The hook's own proof that it records: an import made after the entry point loaded. Its message comes after
-// every earlier one on the port; on a loaded machine it can take a while, so wait for it (20 s at most).
+// those of anything the entry point imported (one port, in order): once it is here, so are they.
 await import("node:os");
-for (const until = Date.now() + 20000; !resolved.includes("node:os") && Date.now() < until; ) await new Promise((resolve) => setTimeout(resolve, 10));
+const deadline = Date.now() + 10_000;
+while (!resolved.includes("node:os") && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
 console.log(JSON.stringify({ registered, required: Object.keys(require.cache), imported: resolved }));
 `;
 

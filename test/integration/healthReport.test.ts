@@ -75,7 +75,10 @@ describe("identity health report against the local identity endpoint and Azurite
 
   it("shows who each identity is and proves the identity endpoint with a raw call in details", async () => {
     const report = (await invokeHttp(healthIdentityDetails)).json<HealthReport>();
+    // msal-node's name for the source, and the credential of the app's chain that answered.
     expect(report.identity?.source).toBe("AppService");
+    expect(report.identity?.credential).toBe("ManagedIdentityCredential");
+    expect(report.identity?.credentialFailures).toBeUndefined();
     expect(report.identity?.identities[0]).toMatchObject({
       name: "system",
       objectId: localSystemIdentity.objectId,

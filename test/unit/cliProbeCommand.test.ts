@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeProbe, hasIdentityEndpoint, probeEnvironment } from "../../src/cli/probeCommand.js";
+import { describeProbe, probeEnvironment } from "../../src/cli/probeCommand.js";
 import { loadConfig } from "../../src/config.js";
 import { resourceDefinitions } from "../../src/resources/resourceDefinitions.js";
 
@@ -39,26 +39,6 @@ describe("probeEnvironment", () => {
     expect(config.problems).toEqual([]);
     expect(config.timeoutMs).toBe(2500);
     expect(config.identities.map((identity) => identity.clientId)).toEqual([undefined, clientId]);
-  });
-});
-
-describe("hasIdentityEndpoint", () => {
-  it.each([
-    [
-      "App Service (IDENTITY_ENDPOINT with IDENTITY_HEADER)",
-      { IDENTITY_ENDPOINT: "http://127.0.0.1:41741/msi/token", IDENTITY_HEADER: "h" },
-      true,
-    ],
-    ["IMDS through AZURE_POD_IDENTITY_AUTHORITY_HOST", { AZURE_POD_IDENTITY_AUTHORITY_HOST: "http://127.0.0.1:9" }, true],
-    ["a developer machine (nothing set)", {}, false],
-    [
-      "IDENTITY_ENDPOINT without its header (the raw call would go to IMDS)",
-      { IDENTITY_ENDPOINT: "http://127.0.0.1:41741/msi/token" },
-      false,
-    ],
-    ["an empty AZURE_POD_IDENTITY_AUTHORITY_HOST", { AZURE_POD_IDENTITY_AUTHORITY_HOST: " " }, false],
-  ])("%s → %s", (_name, env: Record<string, string>, expected) => {
-    expect(hasIdentityEndpoint(loadConfig(env), env)).toBe(expected);
   });
 });
 

@@ -12,6 +12,7 @@ const report: HealthReport = {
   time,
   identity: {
     source: "AppService",
+    credential: "ManagedIdentityCredential",
     identities: [
       { name: "system", objectId: "11111111-0000-4000-8000-000000000001", tenantId: "22222222-0000-4000-8000-000000000002" },
       { name: "user-assigned-2", clientId: "33333333-0000-4000-8000-000000000003" },
@@ -147,9 +148,9 @@ describe("renderReportTable", () => {
     expect(below("webpubsub:access", "system")).toEqual(["skipped: AZURE_WEBPUBSUB_ENDPOINT is not set"]);
   });
 
-  it("lists who each identity is", () => {
+  it("names the identity source and the credential that answered, and lists who each identity is", () => {
     const table = renderReportTable(report, { color: false });
-    expect(table).toContain("identities (AppService):\n");
+    expect(table).toContain("source: AppService · credential: ManagedIdentityCredential\nidentities:\n");
     expect(table).toContain("  system (object 11111111-0000-4000-8000-000000000001, tenant 22222222-0000-4000-8000-000000000002)\n");
     expect(table).toContain("  user-assigned-2 (client 33333333-0000-4000-8000-000000000003)\n");
   });
@@ -164,10 +165,30 @@ describe("renderReportTable", () => {
     expect(coloured.replace(/\p{Cc}\[\d+m/gu, "")).toBe(renderReportTable(report, { color: false }));
   });
 
+  it("lists the chain's failures in order when no credential answered", () => {
+    const failed: HealthReport = {
+      ...report,
+      identity: {
+        source: "DefaultToImds",
+        credentialFailures: [
+          { credential: "EnvironmentCredential", error: "CredentialUnavailableError", message: "EnvironmentCredential is unavailable." },
+          { credential: "AzureCliCredential", error: "CredentialUnavailableError", message: "Please run 'az login'." },
+        ],
+        identities: [{ name: "system" }],
+      },
+    };
+    const lines = renderReportTable(failed, { color: false }).split("\n");
+    const at = lines.indexOf("source: DefaultToImds · credential: none answered");
+    expect(lines.slice(at + 1, at + 3)).toEqual([
+      "  EnvironmentCredential: CredentialUnavailableError: EnvironmentCredential is unavailable.",
+      "  AzureCliCredential: CredentialUnavailableError: Please run 'az login'.",
+    ]);
+  });
+
   it("renders the anonymous summary and says where the fix is", () => {
     const table = renderReportTable(summarizeReport(report), { color: false });
     expect(rowsOf(table)[1]).toEqual(["storage:token", "user-assigned-2", "fail", "1234 ms", "identity-not-found"]);
-    expect(table).not.toContain("identities (");
+    expect(table).not.toContain("identities:");
     expect(table).toContain("This is the anonymous summary");
   });
 

@@ -31,7 +31,7 @@ describe("configuration", () => {
     expect(config.quantum.state).toBe("unset");
     expect(config.problems).toEqual([]);
     expect(config.serviceId).toBe("local");
-    expect(config.identityEndpoint).toEqual({ kind: "IMDS", url: "http://169.254.169.254/metadata/identity/oauth2/token" });
+    expect(config.managedIdentity).toEqual({});
   });
 
   it("reads every resource when configured", () => {
@@ -60,7 +60,7 @@ describe("configuration", () => {
       state: "configured",
       value: { workspace: { workspaceName: "ws", resourceGroup: "rg" }, apiVersion: "2026-01-15-preview" },
     });
-    expect(config.identityEndpoint.kind).toBe("AppService");
+    expect(config.managedIdentity).toEqual({ identityEndpoint: "http://localhost:4141/msi/token", identityHeader: "secret" });
     expect(config.serviceId).toBe("my-app");
   });
 

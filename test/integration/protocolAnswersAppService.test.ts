@@ -1,0 +1,3 @@
+import { describeProtocolAnswers } from "../fixtures/protocolAnswersSuite.js";
+
+describeProtocolAnswers("AppService");
