@@ -157,6 +157,10 @@ export async function bundleFunctionsApp({ entry, outdir, dashboardPlugin }) {
     outdir,
     splitting: true,
     format: "esm",
+    // Minified: V8 keeps every loaded module's source text, and parses all of it; the SDKs are megabytes.
+    // Names are kept: errors and credentials are told apart by their classes' names (and source maps stay).
+    minify: true,
+    keepNames: true,
     // Bundled CommonJS dependencies call require(); give the ESM bundle a real one.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     chunkNames: "chunks/[name]-[hash]",
