@@ -136,7 +136,7 @@ async function history(): Promise<TargetResult> {
 
 interface StackResults {
   concurrentRequests: { statuses: number[]; maxTokenRequestsPerKey: number; keys: number };
-  summaryCpu: { summaryMs: number; helloMs: number };
+  summaryCpu: { summaryMs: number; helloMs: number; floorHelloMs: number };
   memory: { summaryRssMiB: number[]; floorRssMiB: number[] };
   webPubSubLatency: { latenciesMs: number[] };
   firstResponse: { detailsMs: number; floorMs: number };
@@ -148,8 +148,8 @@ async function stackTargets(): Promise<TargetResult[]> {
   const cpuRatio = results.summaryCpu.summaryMs / results.summaryCpu.helloMs;
   const rss = results.memory.summaryRssMiB;
   const floorRss = results.memory.floorRssMiB;
-  // RSS moves with the garbage collector's timing from one reading to the next: the ratio compares the middle
-  // reading of each host, and flat means no upward trend, the last round within 10% of the first.
+  // RSS moves with the garbage collector's timing: each round is the median of its readings, the ratio compares
+  // the middle round of each host, and flat means no upward trend, the last round within 10% of the first.
   const rssRatio = median(rss) / median(floorRss);
   const growth = (rss[rss.length - 1] ?? 0) / (rss[0] ?? 0);
   const firstRatio = results.firstResponse.detailsMs / results.firstResponse.floorMs;
@@ -161,16 +161,22 @@ async function stackTargets(): Promise<TargetResult[]> {
       met: results.concurrentRequests.maxTokenRequestsPerKey <= 1 && results.concurrentRequests.statuses.every((status) => status === 200),
     },
     {
-      target: "health summary CPU per request ≤ 1.5 × a hello function in the same dev host (warm tokens, 20 at a time)",
+      target:
+        "health summary CPU per request ≤ 1.5 × a hello function in the same dev host process (warm tokens, 20 at a time, median of 5 rounds of 2,000 after a warm-up round)",
       measured: `${results.summaryCpu.summaryMs.toFixed(3)} ms vs ${results.summaryCpu.helloMs.toFixed(3)} ms → ${cpuRatio.toFixed(2)}×`,
       met: cpuRatio <= 1.5,
     },
     {
+      target: "(information, not a target) hello in the app's host vs hello in a bare app's host: what loading the app costs every request",
+      measured: `${results.summaryCpu.helloMs.toFixed(3)} ms vs ${results.summaryCpu.floorHelloMs.toFixed(3)} ms → ${(results.summaryCpu.helloMs / results.summaryCpu.floorHelloMs).toFixed(2)}×`,
+      met: true,
+    },
+    {
       target:
-        "RSS after rounds of 10,000 summaries ≤ 1.5 × the same host after rounds of 10,000 hellos, and flat across 3 rounds (≤ 10% growth)",
+        "RSS over rounds of 10,000 summaries ≤ 1.5 × a bare app's host over rounds of 10,000 hellos (each round's median reading), and flat across 3 rounds (last ≤ first + 10%)",
       measured:
         `${rss.map((value) => value.toFixed(0)).join(" → ")} MiB vs ${floorRss.map((value) => value.toFixed(0)).join(" → ")} MiB → ` +
-        `${rssRatio.toFixed(2)}× after the last round, growth ${((growth - 1) * 100).toFixed(0)}%`,
+        `${rssRatio.toFixed(2)}×, last round ${growth >= 1 ? "+" : ""}${((growth - 1) * 100).toFixed(0)}% on the first`,
       met: rssRatio <= 1.5 && growth <= 1.1,
     },
     {
