@@ -7,22 +7,11 @@
 import { app, type HttpHandler, type HttpMethod, type TimerHandler } from "@azure/functions";
 import type { ResourceLoader } from "./runtime.js";
 import { timerScheduleBinding } from "./timerSchedule.js";
+import { once } from "./shared/once.js";
 
 export interface AppOptions {
   /** The Azure resources the app uses (src/resources/resourceDefinitions.ts in the deployed app). */
   readonly resources?: ResourceLoader;
-}
-
-/** Loads once; a load that failed (a broken deployment) is tried again on the next call. */
-function once<T>(load: () => Promise<T>): () => Promise<T> {
-  let loaded: Promise<T> | undefined;
-  return () => {
-    loaded ??= load();
-    loaded.catch(() => {
-      loaded = undefined;
-    });
-    return loaded;
-  };
 }
 
 /** A handler that imports its module on first use, after the runtime knows the app's resources. */

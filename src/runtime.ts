@@ -5,6 +5,7 @@ import type { AppServices } from "./composition.js";
 import type { AppConfig, ResourceState } from "./config.js";
 import type { TimerProbe } from "./probes/timerProbe.js";
 import type { ResourceDefinition } from "./resources/resourceDefinition.js";
+import { once } from "./shared/once.js";
 
 export type ResourceLoader = () => Promise<readonly ResourceDefinition[]>;
 
@@ -13,18 +14,6 @@ let loadResources: ResourceLoader = () => import("./resources/resourceDefinition
 /** Which resources the app uses: set once, at registration, before any function runs. */
 export function useResources(loader: ResourceLoader): void {
   loadResources = loader;
-}
-
-/** Retries a failed load (a broken deployment) on the next call rather than caching the failure forever. */
-function once<T>(load: () => Promise<T>): () => Promise<T> {
-  let loaded: Promise<T> | undefined;
-  return () => {
-    loaded ??= load();
-    loaded.catch(() => {
-      loaded = undefined;
-    });
-    return loaded;
-  };
 }
 
 export const getResources = once(() => loadResources());
