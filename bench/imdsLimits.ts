@@ -2,17 +2,9 @@
 // ten audiences against the local identity endpoint speaking IMDS with IMDS's limits enforced (429 beyond 5 in
 // flight or 20 a second). The app's own composition builds the report, with the raw identity-endpoint check.
 import { startIdentityEndpoint } from "../local/identity/identityEndpoint.js";
-import { localIdentitiesForScale } from "../local/identity/localIdentities.js";
+import { localIdentitiesForScale, scaleAudiences } from "../local/identity/localIdentities.js";
 
 const identities = localIdentitiesForScale(5);
-const extraAudiences = [
-  "https://vault.azure.net",
-  "https://graph.microsoft.com",
-  "https://database.windows.net",
-  "https://eventhubs.azure.net",
-  "https://servicebus.azure.net",
-  "https://ossrdbms-aad.database.windows.net",
-];
 const endpoint = await startIdentityEndpoint({ identities, imdsLimits: true });
 Object.assign(process.env, endpoint.environment("IMDS"), {
   AZURE_TOKEN_CREDENTIALS: "ManagedIdentityCredential",
@@ -20,7 +12,7 @@ Object.assign(process.env, endpoint.environment("IMDS"), {
     .filter((identity) => identity.kind === "user")
     .map((identity) => identity.clientId)
     .join(","),
-  IDENTITY_PROBE_AUDIENCES: extraAudiences.join(","),
+  IDENTITY_PROBE_AUDIENCES: scaleAudiences.join(","),
   // 55 requests at 20 a second take about 3 s: a deadline under which a queued check still passes.
   IDENTITY_PROBE_TIMEOUT_MS: "15000",
 });

@@ -79,3 +79,16 @@ export function localIdentitiesForScale(count: number): LocalIdentity[] {
   });
   return [...probed, ...extra];
 }
+
+/**
+ * Six real Azure audiences beyond the app's four (storage, Web PubSub, Quantum, Resource Manager): ten in all,
+ * for tests and the bench that probe many audiences at once.
+ */
+export const scaleAudiences: readonly string[] = [
+  "https://vault.azure.net",
+  "https://graph.microsoft.com",
+  "https://database.windows.net",
+  "https://eventhubs.azure.net",
+  "https://servicebus.azure.net",
+  "https://ossrdbms-aad.database.windows.net",
+];

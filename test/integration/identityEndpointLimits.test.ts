@@ -2,7 +2,7 @@
 // endpoint enforcing IMDS's limits (429 beyond 5 requests at once or 20 a second). The app's gate keeps
 // every request within them, so nothing is throttled and every check passes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { localIdentitiesForScale } from "../../local/identity/localIdentities.js";
+import { localIdentitiesForScale, scaleAudiences } from "../../local/identity/localIdentities.js";
 import { localResourceGroupScope } from "../../local/rbac/localResources.js";
 import { healthIdentityDetails } from "../../src/functions/healthIdentityDetails.js";
 import type { HealthReport } from "../../src/shared/healthReport.js";
@@ -11,15 +11,6 @@ import { startSpineApp, type SpineApp } from "../fixtures/spineApp.js";
 
 const identities = localIdentitiesForScale(5);
 const userAssigned = identities.filter((identity) => identity.kind === "user");
-/** Six audiences beyond the app's four (storage, webpubsub, quantum, arm): ten in all. */
-const extraAudiences = [
-  "https://vault.azure.net",
-  "https://graph.microsoft.com",
-  "https://database.windows.net",
-  "https://eventhubs.azure.net",
-  "https://servicebus.azure.net",
-  "https://ossrdbms-aad.database.windows.net",
-];
 
 describe("five identities × ten audiences against IMDS's limits", () => {
   let spine: SpineApp;
@@ -29,7 +20,7 @@ describe("five identities × ten audiences against IMDS's limits", () => {
     spine = await startSpineApp(
       {
         IDENTITY_PROBE_IDENTITIES: userAssigned.map((identity) => identity.clientId).join(","),
-        IDENTITY_PROBE_AUDIENCES: extraAudiences.join(","),
+        IDENTITY_PROBE_AUDIENCES: scaleAudiences.join(","),
         // 55 requests at 20 a second take about 3 s: a deadline that leaves a queued check time to pass (not warn).
         IDENTITY_PROBE_TIMEOUT_MS: "15000",
       },
