@@ -203,6 +203,21 @@ export const identitySignatures: readonly FailureSignature[] = [
         "    <Details>Header contains 'X-Forwarded-For' are not supported.</Details>\n</Error>",
     },
   },
+  // Before the 401/403 rows of the identity endpoint: Entra answers a federated assertion it has no credential for
+  // with 401 invalid_client too (test/integration/cliHosts.test.ts, the pod with workload identity).
+  {
+    id: "workload-identity-no-federation",
+    scenario: "Workload identity: Entra ID has no federated credential for the token the pod presented",
+    match: { origin: "identity", text: /AADSTS70021|AADSTS700211/ },
+    category: "misconfigured",
+    remediation:
+      "Microsoft Entra ID found no federated identity credential that matches the pod's token: add one to {identity} whose issuer, subject " +
+      "and audience match (az identity federated-credential create).",
+    source:
+      "github.com/Azure/azure-workload-identity/issues/616 (400 invalid_request); github.com/external-secrets/external-secrets/issues/2783 " +
+      "(401 invalid_client); github.com/Azure/azure-workload-identity/issues/1200 (AADSTS700211)",
+    evidence: "observed",
+  },
   {
     id: "identity-secret-refused",
     scenario: "The identity endpoint refused the secret header: IDENTITY_HEADER (or MSI_SECRET) does not belong to this endpoint",
@@ -287,19 +302,6 @@ export const identitySignatures: readonly FailureSignature[] = [
       'identity-4.14 ("Network unreachable. Message: network_error")',
     evidence: "observed",
     sample: { kind: "transport", code: "ECONNREFUSED", message: "connect ECONNREFUSED 127.0.0.1:1" },
-  },
-  {
-    id: "workload-identity-no-federation",
-    scenario: "Workload identity: Entra ID has no federated credential for the token the pod presented",
-    match: { origin: "identity", text: /AADSTS70021|AADSTS700211/ },
-    category: "misconfigured",
-    remediation:
-      "Microsoft Entra ID found no federated identity credential that matches the pod's token: add one to {identity} whose issuer, subject " +
-      "and audience match (az identity federated-credential create).",
-    source:
-      "github.com/Azure/azure-workload-identity/issues/616 (400 invalid_request); github.com/external-secrets/external-secrets/issues/2783 " +
-      "(401 invalid_client); github.com/Azure/azure-workload-identity/issues/1200 (AADSTS700211)",
-    evidence: "observed",
   },
 ];
 

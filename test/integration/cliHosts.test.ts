@@ -8,8 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IdentityEndpoint } from "../../local/identity/identityEndpoint.js";
 import type { HealthReport } from "../../src/shared/healthReport.js";
 import { cliEnvironment, closedLoopbackPort, runCli, type ChildEnvironment } from "../fixtures/cli.js";
-import { machineWithoutImds, vmWithImds } from "../fixtures/imdsNamespace.js";
-import { makeTempDir, startTestAzurite, startTestIdentityEndpoint, type TempDir, type TestAzurite } from "../fixtures/localServices.js";
+import { UnsecuredJWT } from "jose";
+import { localTenantId, localUserIdentity } from "../../local/identity/localIdentities.js";
+import { machineWithoutImds, podWithWorkloadIdentity, vmWithImds, type WorkloadIdentityPod } from "../fixtures/imdsNamespace.js";
+import { makeTempDir, startTestAzurite, startTestIdentityEndpoint, testCa, type TempDir, type TestAzurite } from "../fixtures/localServices.js";
 import { registerSecret } from "../fixtures/secretScan.js";
 
 const audiences = [
@@ -183,5 +185,73 @@ describe("identity-probe probe on each host", () => {
     expect(raw?.observedValue).toBeLessThan(4_000);
     expect(raw?.remediation).toContain("Nothing accepted a connection at 169.254.169.254 within a second");
     expect(performance.now() - started).toBeLessThan(45_000);
+  });
+});
+
+describe("identity-probe probe in an AKS pod with workload identity", () => {
+  // The pod's projected service account token, as the AKS webhook mounts it (AZURE_FEDERATED_TOKEN_FILE): an
+  // OIDC issuer of the cluster, the service account as subject, api://AzureADTokenExchange as audience.
+  const issuer = `https://eastus.oic.prod-aks.azure.com/${localTenantId}/6a4d1b55-0000-4000-8000-00000000c001/`;
+  const subject = "system:serviceaccount:identity-probe:identity-probe";
+  const audience = "api://AzureADTokenExchange";
+  let dir: TempDir;
+  let pod: WorkloadIdentityPod;
+
+  async function serviceAccountToken(name: string, claims: { sub: string }): Promise<string> {
+    const token = new UnsecuredJWT({}).setIssuer(issuer).setSubject(claims.sub).setAudience(audience).setIssuedAt().setExpirationTime("1h").encode();
+    registerSecret(token);
+    const path = join(dir.path, name);
+    await writeFile(path, token);
+    return path;
+  }
+
+  beforeAll(async () => {
+    dir = await makeTempDir("workload-identity");
+    const certificate = await (await testCa()).issueServerCertificate(`login-microsoftonline-${process.pid}`, ["login.microsoftonline.com"]);
+    const hostsPath = join(dir.path, "hosts");
+    await writeFile(hostsPath, "127.0.0.1 localhost\n127.0.0.1 login.microsoftonline.com\n");
+    pod = {
+      hostsPath,
+      certPath: certificate.certPath,
+      keyPath: certificate.keyPath,
+      tenantId: localTenantId,
+      federatedCredential: { clientId: localUserIdentity.clientId, issuer, subject, audience },
+    };
+  });
+  afterAll(async () => {
+    await dir?.close();
+  });
+
+  const podSettings = (tokenFile: string): ChildEnvironment =>
+    namespaceEnvironment({
+      AZURE_TENANT_ID: localTenantId,
+      AZURE_CLIENT_ID: localUserIdentity.clientId,
+      AZURE_FEDERATED_TOKEN_FILE: tokenFile,
+    });
+
+  it("gets every token from Microsoft Entra ID through WorkloadIdentityCredential, and says there is no endpoint to check", async () => {
+    const tokenFile = await serviceAccountToken("token", { sub: subject });
+    const run = await runCli(["probe", "--json"], { env: podSettings(tokenFile), wrap: podWithWorkloadIdentity(pod), timeoutMs: 60_000 });
+    expect(run.stderr).toBe("");
+    expect(run.exitCode).toBe(0);
+    const report = reportOf(run.stdout);
+    expect(report.identity?.credential).toBe("WorkloadIdentityCredential");
+    for (const audienceKey of ["storage:token", "webpubsub:token", "quantum:token", "arm:token"])
+      expect(report.checks[audienceKey]?.[0], audienceKey).toMatchObject({ status: "pass" });
+    expect(report.checks["identity:endpoint"]?.[0]).toMatchObject({ status: "skipped" });
+
+    const table = await runCli(["probe"], { env: podSettings(tokenFile), wrap: podWithWorkloadIdentity(pod), timeoutMs: 60_000 });
+    expect(table.exitCode).toBe(0);
+    expect(table.stdout).toContain("credential: WorkloadIdentityCredential");
+  });
+
+  it("names a service account token that no federated credential accepts (AADSTS70021) as misconfigured, with the fix", async () => {
+    const tokenFile = await serviceAccountToken("other-token", { sub: "system:serviceaccount:default:default" });
+    const run = await runCli(["probe", "--json"], { env: podSettings(tokenFile), wrap: podWithWorkloadIdentity(pod), timeoutMs: 60_000 });
+    expect(run.exitCode).toBe(1);
+    const report = reportOf(run.stdout);
+    const storage = report.checks["storage:token"]?.[0];
+    expect(storage).toMatchObject({ status: "fail", errorCategory: "misconfigured" });
+    expect(storage?.remediation).toContain("federated identity credential");
   });
 });
