@@ -7,7 +7,11 @@
 //   No federated identity credential matching the assertion: 401 invalid_client, AADSTS70021, captured in
 //   github.com/external-secrets/external-secrets/issues/2783 (the same text with 400 invalid_request in
 //   github.com/Azure/azure-workload-identity/issues/616, 2022).
-// Anything else it refuses with the status alone: Entra's wording for those is not captured anywhere public.
+// It also takes a service principal's client secret (EnvironmentCredential's AZURE_CLIENT_SECRET, "First case:
+// Access token request with a shared secret" on the same page). A secret that is not the principal's: 401
+// invalid_client, AADSTS7000215, captured in github.com/Azure/sap-automation/issues/418.
+// Anything else it refuses with the status alone: Entra's wording for those is not captured anywhere public. An
+// unknown client ID gets 400, a status not verified against Entra (AADSTS700016's captures show no status).
 //
 // Entra verifies the assertion's signature against its issuer's OIDC keys; this endpoint matches its issuer,
 // subject and audience against the federated credentials it was given and checks its expiry, nothing more: it
@@ -15,7 +19,7 @@
 // msal-node sends this request to the authority host itself (login.microsoftonline.com has built-in cloud
 // metadata, so there is no discovery request): tests serve this endpoint under that name inside a network
 // namespace whose /etc/hosts points it at loopback (test/fixtures/imdsNamespace.ts).
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -34,6 +38,12 @@ export interface FederatedCredential {
   readonly audience: string;
 }
 
+/** A service principal's client secret: identity-probe mints its tokens as for a local identity. */
+export interface ClientSecretCredential {
+  readonly identity: LocalIdentity;
+  readonly secret: string;
+}
+
 export interface EntraTokenEndpointOptions {
   readonly host?: string;
   readonly port?: number;
@@ -41,6 +51,7 @@ export interface EntraTokenEndpointOptions {
   readonly keyPath: string;
   readonly tenantId: string;
   readonly federatedCredentials: readonly FederatedCredential[];
+  readonly clientSecrets?: readonly ClientSecretCredential[];
   /** Mints the access token Entra would issue (the local identity endpoint's signer, which the emulators trust). */
   mintToken(args: { resource: string; identity: LocalIdentity; lifetimeSeconds: number }): Promise<string>;
 }
@@ -54,13 +65,16 @@ export interface EntraTokenEndpoint {
 
 const tokenLifetimeSeconds = 3599;
 const jwtBearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-const tokenRequest = z.object({
+const grant = {
   grant_type: z.literal("client_credentials"),
   client_id: z.string().uuid(),
   scope: z.string().regex(/^\S+\/\.default$/),
-  client_assertion_type: z.literal(jwtBearer),
-  client_assertion: z.string().min(1).max(16_384),
-});
+};
+// Other fields (msal-node's x-client-* telemetry among them) are ignored, as Entra ignores them.
+const tokenRequest = z.union([
+  z.object({ ...grant, client_assertion_type: z.literal(jwtBearer), client_assertion: z.string().min(1).max(16_384) }),
+  z.object({ ...grant, client_secret: z.string().min(1).max(1024) }),
+]);
 const assertionClaims = z.object({ iss: z.string(), sub: z.string(), aud: z.union([z.string(), z.array(z.string())]), exp: z.number() });
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
@@ -74,30 +88,56 @@ function statusOnly(response: ServerResponse, status: number): void {
   response.end();
 }
 
+/** Compares digests, so that neither the length nor the content of the secret leaks through timing. */
+function secretsEqual(expected: string, given: string): boolean {
+  const digest = (value: string): Buffer => createHash("sha256").update(value, "utf8").digest();
+  return timingSafeEqual(digest(expected), digest(given));
+}
+
 /** `2023-10-13 19:07:11Z`, as Entra writes its timestamps. */
 function entraTimestamp(now: Date): string {
   return `${now.toISOString().slice(0, 19).replace("T", " ")}Z`;
 }
 
-/** 401 invalid_client, AADSTS70021, in the captured shape (external-secrets/external-secrets#2783). */
-function noMatchingFederatedRecord(response: ServerResponse, claims: { iss: string; sub: string; aud: string }): void {
-  const now = new Date();
+/** Entra's error body, in the shape both captures show: the description ends with its trace and correlation IDs. */
+function entraError(response: ServerResponse, status: number, error: string, code: number, description: string): void {
   const traceId = randomUUID();
   const correlationId = randomUUID();
-  const timestamp = entraTimestamp(now);
-  sendJson(response, 401, {
-    error: "invalid_client",
-    error_description:
-      `AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: '${claims.iss}'. ` +
-      `Assertion Subject: '${claims.sub}'. Assertion Audience: '${claims.aud}'. ` +
-      "https://docs.microsoft.com/en-us/azure/active-directory/develop/workload-identity-federation" +
-      `\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${correlationId}\r\nTimestamp: ${timestamp}`,
-    error_codes: [70021],
+  const timestamp = entraTimestamp(new Date());
+  sendJson(response, status, {
+    error,
+    error_description: `AADSTS${code}: ${description}\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${correlationId}\r\nTimestamp: ${timestamp}`,
+    error_codes: [code],
     timestamp,
     trace_id: traceId,
     correlation_id: correlationId,
-    error_uri: "https://login.microsoftonline.com/error?code=70021",
+    error_uri: `https://login.microsoftonline.com/error?code=${code}`,
   });
+}
+
+/** 401 invalid_client, AADSTS70021 (external-secrets/external-secrets#2783). */
+function noMatchingFederatedRecord(response: ServerResponse, claims: { iss: string; sub: string; aud: string }): void {
+  entraError(
+    response,
+    401,
+    "invalid_client",
+    70021,
+    `No matching federated identity record found for presented assertion. Assertion Issuer: '${claims.iss}'. ` +
+      `Assertion Subject: '${claims.sub}'. Assertion Audience: '${claims.aud}'. ` +
+      "https://docs.microsoft.com/en-us/azure/active-directory/develop/workload-identity-federation",
+  );
+}
+
+/** 401 invalid_client, AADSTS7000215 (Azure/sap-automation#418). */
+function invalidClientSecret(response: ServerResponse, clientId: string): void {
+  entraError(
+    response,
+    401,
+    "invalid_client",
+    7000215,
+    "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, " +
+      `for a secret added to app '${clientId}'.`,
+  );
 }
 
 export async function startEntraTokenEndpoint(options: EntraTokenEndpointOptions): Promise<EntraTokenEndpoint> {
@@ -111,9 +151,27 @@ export async function startEntraTokenEndpoint(options: EntraTokenEndpointOptions
     if (!(request.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")) return statusOnly(response, 400);
     const body = await readBounded(request, { limitBytes: 64 * 1024, declaredBytes: declaredLength(request.headers["content-length"]) });
     if (!body.ok) return statusOnly(response, 413);
-    const parsed = tokenRequest.safeParse(Object.fromEntries(new URLSearchParams(body.bytes.toString("utf8"))));
+    const fields = new URLSearchParams(body.bytes.toString("utf8"));
+    const names = [...fields.keys()];
+    // A field given twice is refused rather than read one way or the other.
+    if (new Set(names).size !== names.length) return statusOnly(response, 400);
+    const parsed = tokenRequest.safeParse(Object.fromEntries(fields));
     if (!parsed.success) return statusOnly(response, 400);
-    const { client_id: clientId, scope, client_assertion: assertion } = parsed.data;
+    const { client_id: clientId, scope } = parsed.data;
+    const resource = scope.slice(0, -"/.default".length);
+    if ("client_secret" in parsed.data) {
+      const principal = options.clientSecrets?.find((candidate) => candidate.identity.clientId === clientId);
+      if (!principal) {
+        requests.push({ clientId, scope, status: 400 });
+        return statusOnly(response, 400);
+      }
+      if (!secretsEqual(principal.secret, parsed.data.client_secret)) {
+        requests.push({ clientId, scope, status: 401 });
+        return invalidClientSecret(response, clientId);
+      }
+      return sendToken(response, { clientId, scope, resource, identity: principal.identity });
+    }
+    const assertion = parsed.data.client_assertion;
     let claims: z.infer<typeof assertionClaims>;
     try {
       claims = assertionClaims.parse(decodeJwt(assertion));
@@ -133,12 +191,15 @@ export async function startEntraTokenEndpoint(options: EntraTokenEndpointOptions
       requests.push({ clientId, scope, status: 401 });
       return noMatchingFederatedRecord(response, { iss: claims.iss, sub: claims.sub, aud: audiences.join(",") });
     }
-    const accessToken = await options.mintToken({
-      resource: scope.slice(0, -"/.default".length),
-      identity: credential.identity,
-      lifetimeSeconds: tokenLifetimeSeconds,
-    });
-    requests.push({ clientId, scope, status: 200 });
+    return sendToken(response, { clientId, scope, resource, identity: credential.identity });
+  }
+
+  async function sendToken(
+    response: ServerResponse,
+    grant: { clientId: string; scope: string; resource: string; identity: LocalIdentity },
+  ): Promise<void> {
+    const accessToken = await options.mintToken({ resource: grant.resource, identity: grant.identity, lifetimeSeconds: tokenLifetimeSeconds });
+    requests.push({ clientId: grant.clientId, scope: grant.scope, status: 200 });
     sendJson(response, 200, {
       token_type: "Bearer",
       expires_in: tokenLifetimeSeconds,

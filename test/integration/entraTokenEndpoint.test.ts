@@ -1,6 +1,7 @@
 // The local Microsoft Entra token endpoint (workload identity's client credentials grant with a federated
 // assertion): what it answers, and hostile input. The exchange through @azure/identity, over verified TLS under
 // Entra's own host name, is in cliHosts.test.ts.
+import { randomBytes } from "node:crypto";
 import { UnsecuredJWT, decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEntraTokenEndpoint, type EntraTokenEndpoint } from "../../local/identity/entraTokenEndpoint.js";
@@ -12,6 +13,8 @@ import { registerSecret } from "../fixtures/secretScan.js";
 const issuer = "https://eastus.oic.prod-aks.azure.com/tenant/cluster/";
 const subject = "system:serviceaccount:identity-probe:identity-probe";
 const audience = "api://AzureADTokenExchange";
+const clientSecret = `local~${randomBytes(24).toString("base64url")}`;
+registerSecret(clientSecret);
 
 function assertion(claims: { iss?: string; sub?: string; aud?: string; expiresIn?: string } = {}): string {
   const token = new UnsecuredJWT({})
@@ -49,6 +52,7 @@ describe("the local Entra token endpoint", () => {
       keyPath: certificate.keyPath,
       tenantId: localTenantId,
       federatedCredentials: [{ identity: localUserIdentity, issuer, subject, audience }],
+      clientSecrets: [{ identity: localUnprivilegedIdentity, secret: clientSecret }],
       mintToken: (args) => signer.mintToken(args),
     });
     tokenUrl = `${entra.url}/${localTenantId}/oauth2/v2.0/token`;
@@ -89,6 +93,37 @@ describe("the local Entra token endpoint", () => {
     }
   });
 
+  it("exchanges a service principal's client secret for a token, and answers a wrong one with 401 invalid_client, AADSTS7000215", async () => {
+    const secretForm = (secret: string) =>
+      new URLSearchParams({
+        client_id: localUnprivilegedIdentity.clientId,
+        scope: "https://management.azure.com/.default",
+        grant_type: "client_credentials",
+        client_secret: secret,
+      });
+    const granted = await post(secretForm(clientSecret));
+    expect(granted.status).toBe(200);
+    const token = String(((await granted.json()) as Record<string, unknown>).access_token);
+    registerSecret(token);
+    expect(decodeJwt(token)).toMatchObject({ aud: "https://management.azure.com", appid: localUnprivilegedIdentity.clientId });
+
+    for (const wrong of [`${clientSecret}x`, clientSecret.slice(0, -1), "a"]) {
+      const refused = await post(secretForm(wrong));
+      expect(refused.status).toBe(401);
+      const body = (await refused.json()) as Record<string, unknown>;
+      expect(body).toMatchObject({ error: "invalid_client", error_codes: [7000215] });
+      expect(String(body.error_description)).toMatch(
+        new RegExp(`^AADSTS7000215: Invalid client secret provided\\. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${localUnprivilegedIdentity.clientId}'\\.\\r\\nTrace ID: `),
+      );
+      // Neither secret is echoed back (a one-letter one is in any text, so it is not looked for).
+      expect(JSON.stringify(body)).not.toContain(clientSecret);
+      if (wrong.length > 1) expect(JSON.stringify(body)).not.toContain(wrong);
+    }
+    const unknownClient = secretForm(clientSecret);
+    unknownClient.set("client_id", localUserIdentity.clientId);
+    expect((await post(unknownClient)).status).toBe(400);
+  });
+
   it("refuses hostile and malformed requests with a 4xx and no body, and keeps serving", async () => {
     const cases: [string, () => Promise<Response>, number][] = [
       ["another tenant", () => fetch(`${entra.url}/00000000-0000-4000-8000-000000000000/oauth2/v2.0/token`, { method: "POST", body: form({}) }), 404],
@@ -102,6 +137,7 @@ describe("the local Entra token endpoint", () => {
       ["an assertion that is no JWT", () => post(form({ client_assertion: "not-a-jwt" })), 400],
       ["another assertion type", () => post(form({ client_assertion_type: "urn:x" })), 400],
       ["a body over 64 KiB", () => post(form({ client_assertion: "a".repeat(70_000) })), 413],
+      ["a field given twice", () => post(`${form({}).toString()}&client_id=${localUnprivilegedIdentity.clientId}`), 400],
     ];
     for (const [what, send, status] of cases) {
       const response = await send();
