@@ -219,9 +219,33 @@ export const identitySignatures: readonly FailureSignature[] = [
     evidence: "observed",
   },
   {
+    id: "service-principal-secret-invalid",
+    scenario: "Microsoft Entra ID refused a service principal's client secret (AZURE_CLIENT_SECRET): wrong, expired, or the secret's ID",
+    match: { origin: "identity", text: /AADSTS7000215/ },
+    category: "misconfigured",
+    remediation:
+      "Microsoft Entra ID refused the client secret of {identity}: AZURE_CLIENT_SECRET must be the value of a current secret of that app " +
+      "registration, not the secret's ID. Create a new secret (az ad app credential reset --id <client-id>) and set it.",
+    source:
+      "github.com/Azure/sap-automation/issues/418 (401 invalid_client, body); Azure/azure-sdk-for-python sdk/identity/azure-identity/TROUBLESHOOTING.md (AADSTS7000215)",
+    evidence: "observed",
+    sample: {
+      kind: "http",
+      status: 401,
+      headers: { "content-type": "application/json; charset=utf-8" },
+      body:
+        '{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, ' +
+        "not the client secret ID, for a secret added to app '4d856d1f-8648-456c-9bb2-f36273bbe4e3'.\\r\\nTrace ID: 6bad8289-db4a-49da-8609-0848d8d71700\\r\\n" +
+        'Correlation ID: 63b8bb61-5ca6-4ae3-8224-15a4de11cd87\\r\\nTimestamp: 2023-02-20 07:21:29Z","error_codes":[7000215],"timestamp":"2023-02-20 07:21:29Z",' +
+        '"trace_id":"6bad8289-db4a-49da-8609-0848d8d71700","correlation_id":"63b8bb61-5ca6-4ae3-8224-15a4de11cd87","error_uri":"https://login.microsoftonline.com/error?code=7000215"}',
+    },
+  },
+  {
     id: "identity-secret-refused",
     scenario: "The identity endpoint refused the secret header: IDENTITY_HEADER (or MSI_SECRET) does not belong to this endpoint",
-    match: { origin: "identity", status: [401, 403] },
+    // Not an answer that carries an AADSTS code: that one comes from Microsoft Entra ID (through a credential that
+    // talks to it, or passed through by the endpoint), and its own row, or the status class, says what it means.
+    match: { origin: "identity", status: [401, 403], text: /^(?![\s\S]*AADSTS\d)/ },
     category: "misconfigured",
     remediation:
       "The identity endpoint refused the identity header ({status}): IDENTITY_ENDPOINT and IDENTITY_HEADER are set by the platform and belong together. " +

@@ -2,6 +2,7 @@
 // App Service / Functions, a developer's own `az` sign-in, and a machine with none of them — each a fresh CLI
 // process over the wire, with DefaultAzureCredential's whole chain (AZURE_TOKEN_CREDENTIALS unset). The report
 // names the source as msal-node does and the credential that answered; exit codes are as ever.
+import { randomBytes } from "node:crypto";
 import { chmod, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,8 +10,8 @@ import type { IdentityEndpoint } from "../../local/identity/identityEndpoint.js"
 import type { HealthReport } from "../../src/shared/healthReport.js";
 import { cliEnvironment, closedLoopbackPort, runCli, type ChildEnvironment } from "../fixtures/cli.js";
 import { UnsecuredJWT } from "jose";
-import { localTenantId, localUserIdentity } from "../../local/identity/localIdentities.js";
-import { machineWithoutImds, podWithWorkloadIdentity, vmWithImds, type WorkloadIdentityPod } from "../fixtures/imdsNamespace.js";
+import { localTenantId, localUnprivilegedIdentity, localUserIdentity } from "../../local/identity/localIdentities.js";
+import { hostWithEntraId, machineWithoutImds, vmWithImds, type EntraHost } from "../fixtures/imdsNamespace.js";
 import { makeTempDir, startTestAzurite, startTestIdentityEndpoint, testCa, type TempDir, type TestAzurite } from "../fixtures/localServices.js";
 import { registerSecret } from "../fixtures/secretScan.js";
 
@@ -188,14 +189,16 @@ describe("identity-probe probe on each host", () => {
   });
 });
 
-describe("identity-probe probe in an AKS pod with workload identity", () => {
+describe("identity-probe probe where Microsoft Entra ID issues the tokens: an AKS pod, a pipeline with a service principal", () => {
   // The pod's projected service account token, as the AKS webhook mounts it (AZURE_FEDERATED_TOKEN_FILE): an
   // OIDC issuer of the cluster, the service account as subject, api://AzureADTokenExchange as audience.
   const issuer = `https://eastus.oic.prod-aks.azure.com/${localTenantId}/6a4d1b55-0000-4000-8000-00000000c001/`;
   const subject = "system:serviceaccount:identity-probe:identity-probe";
   const audience = "api://AzureADTokenExchange";
   let dir: TempDir;
-  let pod: WorkloadIdentityPod;
+  let host: EntraHost;
+  const clientSecret = `local~${randomBytes(24).toString("base64url")}`;
+  registerSecret(clientSecret);
 
   async function serviceAccountToken(name: string, claims: { sub: string }): Promise<string> {
     const token = new UnsecuredJWT({}).setIssuer(issuer).setSubject(claims.sub).setAudience(audience).setIssuedAt().setExpirationTime("1h").encode();
@@ -210,12 +213,13 @@ describe("identity-probe probe in an AKS pod with workload identity", () => {
     const certificate = await (await testCa()).issueServerCertificate(`login-microsoftonline-${process.pid}`, ["login.microsoftonline.com"]);
     const hostsPath = join(dir.path, "hosts");
     await writeFile(hostsPath, "127.0.0.1 localhost\n127.0.0.1 login.microsoftonline.com\n");
-    pod = {
+    host = {
       hostsPath,
       certPath: certificate.certPath,
       keyPath: certificate.keyPath,
       tenantId: localTenantId,
       federatedCredential: { clientId: localUserIdentity.clientId, issuer, subject, audience },
+      clientSecret: { clientId: localUnprivilegedIdentity.clientId, secret: clientSecret },
     };
   });
   afterAll(async () => {
@@ -231,7 +235,7 @@ describe("identity-probe probe in an AKS pod with workload identity", () => {
 
   it("gets every token from Microsoft Entra ID through WorkloadIdentityCredential, and says there is no endpoint to check", async () => {
     const tokenFile = await serviceAccountToken("token", { sub: subject });
-    const run = await runCli(["probe", "--json"], { env: podSettings(tokenFile), wrap: podWithWorkloadIdentity(pod), timeoutMs: 60_000 });
+    const run = await runCli(["probe", "--json"], { env: podSettings(tokenFile), wrap: hostWithEntraId(host), timeoutMs: 60_000 });
     expect(run.stderr).toBe("");
     expect(run.exitCode).toBe(0);
     const report = reportOf(run.stdout);
@@ -240,18 +244,46 @@ describe("identity-probe probe in an AKS pod with workload identity", () => {
       expect(report.checks[audienceKey]?.[0], audienceKey).toMatchObject({ status: "pass" });
     expect(report.checks["identity:endpoint"]?.[0]).toMatchObject({ status: "skipped" });
 
-    const table = await runCli(["probe"], { env: podSettings(tokenFile), wrap: podWithWorkloadIdentity(pod), timeoutMs: 60_000 });
+    const table = await runCli(["probe"], { env: podSettings(tokenFile), wrap: hostWithEntraId(host), timeoutMs: 60_000 });
     expect(table.exitCode).toBe(0);
     expect(table.stdout).toContain("credential: WorkloadIdentityCredential");
   });
 
   it("names a service account token that no federated credential accepts (AADSTS70021) as misconfigured, with the fix", async () => {
     const tokenFile = await serviceAccountToken("other-token", { sub: "system:serviceaccount:default:default" });
-    const run = await runCli(["probe", "--json"], { env: podSettings(tokenFile), wrap: podWithWorkloadIdentity(pod), timeoutMs: 60_000 });
+    const run = await runCli(["probe", "--json"], { env: podSettings(tokenFile), wrap: hostWithEntraId(host), timeoutMs: 60_000 });
     expect(run.exitCode).toBe(1);
     const report = reportOf(run.stdout);
     const storage = report.checks["storage:token"]?.[0];
     expect(storage).toMatchObject({ status: "fail", errorCategory: "misconfigured" });
     expect(storage?.remediation).toContain("federated identity credential");
+  });
+
+  const pipelineSettings = (secret: string): ChildEnvironment =>
+    namespaceEnvironment({
+      AZURE_TENANT_ID: localTenantId,
+      AZURE_CLIENT_ID: localUnprivilegedIdentity.clientId,
+      AZURE_CLIENT_SECRET: secret,
+    });
+
+  it("in a pipeline with a service principal: every token from Microsoft Entra ID through EnvironmentCredential", async () => {
+    const run = await runCli(["probe", "--json"], { env: pipelineSettings(clientSecret), wrap: hostWithEntraId(host), timeoutMs: 60_000 });
+    expect(run.stderr).toBe("");
+    expect(run.exitCode).toBe(0);
+    const report = reportOf(run.stdout);
+    expect(report.identity?.credential).toBe("EnvironmentCredential");
+    for (const audienceKey of ["storage:token", "webpubsub:token", "quantum:token", "arm:token"])
+      expect(report.checks[audienceKey]?.[0], audienceKey).toMatchObject({ status: "pass" });
+  });
+
+  it("names a client secret Entra refuses (AADSTS7000215) as misconfigured, with the fix, and not as the identity header", async () => {
+    const wrongSecret = `local~${randomBytes(24).toString("base64url")}`;
+    registerSecret(wrongSecret);
+    const run = await runCli(["probe", "--json"], { env: pipelineSettings(wrongSecret), wrap: hostWithEntraId(host), timeoutMs: 60_000 });
+    expect(run.exitCode).toBe(1);
+    const storage = reportOf(run.stdout).checks["storage:token"]?.[0];
+    expect(storage).toMatchObject({ status: "fail", errorCategory: "misconfigured" });
+    expect(storage?.remediation).toContain("AZURE_CLIENT_SECRET must be the value of a current secret");
+    expect(run.stdout).not.toContain(wrongSecret);
   });
 });

@@ -90,6 +90,7 @@ const mustSay: Readonly<Record<string, readonly string[]>> = {
   "imds-updating": ["70 seconds"],
   "imds-metadata-header-missing": ["proxy", "NO_PROXY"],
   "imds-forwarded-request-refused": ["X-Forwarded-For", "NO_PROXY"],
+  "service-principal-secret-invalid": ["AZURE_CLIENT_SECRET", "not the secret's ID", "az ad app credential reset"],
   "identity-secret-refused": ["IDENTITY_HEADER"],
   "identity-answer-not-a-token": ["content type text/html", "not a token response", "not throttling"],
   "identity-answer-without-token": ["not a token response", "not throttling"],
