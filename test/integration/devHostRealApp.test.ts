@@ -4,32 +4,20 @@
 // request/response conversion.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RegisteredFunctionInfo } from "../../local/devHost/startDevHost.js";
-import {
-  call,
-  ensureBuilt,
-  projectRoot,
-  realAppEnvironment,
-  startChildDevHost,
-  testFunctionKey,
-  type ChildDevHost,
-} from "../fixtures/devHost.js";
-import { startTestAzurite, startTestIdentityEndpoint, type TestAzurite } from "../fixtures/localServices.js";
-import type { IdentityEndpoint } from "../../local/identity/identityEndpoint.js";
+import { call, startRealAppHost, testFunctionKey, type ChildDevHost } from "../fixtures/devHost.js";
 
 const withKey = { "x-functions-key": testFunctionKey };
 
 describe("the dev host serving the built app", () => {
-  let identityEndpoint: IdentityEndpoint;
-  let azurite: TestAzurite;
+  let served: Awaited<ReturnType<typeof startRealAppHost>>;
   let host: ChildDevHost;
 
   beforeAll(async () => {
-    [identityEndpoint, azurite] = await Promise.all([startTestIdentityEndpoint(), startTestAzurite(), ensureBuilt()]);
-    host = await startChildDevHost({ appRoot: projectRoot, env: realAppEnvironment(identityEndpoint, azurite.blobEndpoint) });
+    served = await startRealAppHost();
+    host = served.host;
   }, 180_000);
   afterAll(async () => {
-    const result = await host?.stop("SIGTERM");
-    await Promise.all([azurite?.close(), identityEndpoint?.close()]);
+    const result = await served?.stop();
     expect(result?.exitCode).toBe(0);
   });
 

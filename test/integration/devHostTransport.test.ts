@@ -6,17 +6,7 @@
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { IdentityEndpoint } from "../../local/identity/identityEndpoint.js";
-import {
-  call,
-  ensureBuilt,
-  projectRoot,
-  realAppEnvironment,
-  startChildDevHost,
-  testFunctionKey,
-  type ChildDevHost,
-} from "../fixtures/devHost.js";
-import { startTestAzurite, startTestIdentityEndpoint, type TestAzurite } from "../fixtures/localServices.js";
+import { call, startRealAppHost, testFunctionKey, type ChildDevHost } from "../fixtures/devHost.js";
 import { recordOutput } from "../fixtures/secretScan.js";
 
 interface RawAnswer {
@@ -121,17 +111,15 @@ function expectProblem(answer: RawAnswer, status: number): Record<string, unknow
 }
 
 describe("the dev host's transport, serving the real app", () => {
-  let identityEndpoint: IdentityEndpoint;
-  let azurite: TestAzurite;
+  let served: Awaited<ReturnType<typeof startRealAppHost>>;
   let host: ChildDevHost;
 
   beforeAll(async () => {
-    [identityEndpoint, azurite] = await Promise.all([startTestIdentityEndpoint(), startTestAzurite(), ensureBuilt()]);
-    host = await startChildDevHost({ appRoot: projectRoot, env: realAppEnvironment(identityEndpoint, azurite.blobEndpoint) });
+    served = await startRealAppHost();
+    host = served.host;
   }, 180_000);
   afterAll(async () => {
-    const result = await host?.stop("SIGTERM");
-    await Promise.all([azurite?.close(), identityEndpoint?.close()]);
+    const result = await served?.stop();
     expect(result?.exitCode).toBe(0);
   });
 
