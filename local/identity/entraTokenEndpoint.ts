@@ -198,7 +198,11 @@ export async function startEntraTokenEndpoint(options: EntraTokenEndpointOptions
     response: ServerResponse,
     grant: { clientId: string; scope: string; resource: string; identity: LocalIdentity },
   ): Promise<void> {
-    const accessToken = await options.mintToken({ resource: grant.resource, identity: grant.identity, lifetimeSeconds: tokenLifetimeSeconds });
+    const accessToken = await options.mintToken({
+      resource: grant.resource,
+      identity: grant.identity,
+      lifetimeSeconds: tokenLifetimeSeconds,
+    });
     requests.push({ clientId: grant.clientId, scope: grant.scope, status: 200 });
     sendJson(response, 200, {
       token_type: "Bearer",

@@ -12,7 +12,14 @@ import { cliEnvironment, closedLoopbackPort, runCli, type ChildEnvironment } fro
 import { UnsecuredJWT } from "jose";
 import { localTenantId, localUnprivilegedIdentity, localUserIdentity } from "../../local/identity/localIdentities.js";
 import { hostWithEntraId, machineWithoutImds, vmWithImds, type EntraHost } from "../fixtures/imdsNamespace.js";
-import { makeTempDir, startTestAzurite, startTestIdentityEndpoint, testCa, type TempDir, type TestAzurite } from "../fixtures/localServices.js";
+import {
+  makeTempDir,
+  startTestAzurite,
+  startTestIdentityEndpoint,
+  testCa,
+  type TempDir,
+  type TestAzurite,
+} from "../fixtures/localServices.js";
 import { registerSecret } from "../fixtures/secretScan.js";
 
 const audiences = [
@@ -201,7 +208,13 @@ describe("identity-probe probe where Microsoft Entra ID issues the tokens: an AK
   registerSecret(clientSecret);
 
   async function serviceAccountToken(name: string, claims: { sub: string }): Promise<string> {
-    const token = new UnsecuredJWT({}).setIssuer(issuer).setSubject(claims.sub).setAudience(audience).setIssuedAt().setExpirationTime("1h").encode();
+    const token = new UnsecuredJWT({})
+      .setIssuer(issuer)
+      .setSubject(claims.sub)
+      .setAudience(audience)
+      .setIssuedAt()
+      .setExpirationTime("1h")
+      .encode();
     registerSecret(token);
     const path = join(dir.path, name);
     await writeFile(path, token);
@@ -210,7 +223,9 @@ describe("identity-probe probe where Microsoft Entra ID issues the tokens: an AK
 
   beforeAll(async () => {
     dir = await makeTempDir("workload-identity");
-    const certificate = await (await testCa()).issueServerCertificate(`login-microsoftonline-${process.pid}`, ["login.microsoftonline.com"]);
+    const certificate = await (
+      await testCa()
+    ).issueServerCertificate(`login-microsoftonline-${process.pid}`, ["login.microsoftonline.com"]);
     const hostsPath = join(dir.path, "hosts");
     await writeFile(hostsPath, "127.0.0.1 localhost\n127.0.0.1 login.microsoftonline.com\n");
     host = {

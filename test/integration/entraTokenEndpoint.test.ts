@@ -86,7 +86,11 @@ describe("the local Entra token endpoint", () => {
       const response = await post(form(fields));
       expect(response.status, JSON.stringify(fields)).toBe(401);
       const body = (await response.json()) as Record<string, unknown>;
-      expect(body).toMatchObject({ error: "invalid_client", error_codes: [70021], error_uri: "https://login.microsoftonline.com/error?code=70021" });
+      expect(body).toMatchObject({
+        error: "invalid_client",
+        error_codes: [70021],
+        error_uri: "https://login.microsoftonline.com/error?code=70021",
+      });
       expect(String(body.error_description)).toMatch(
         /^AADSTS70021: No matching federated identity record found for presented assertion\. Assertion Issuer: '[^']+'\. Assertion Subject: '[^']+'\. Assertion Audience: '[^']+'\. .*\r\nTrace ID: [0-9a-f-]{36}\r\nCorrelation ID: [0-9a-f-]{36}\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/,
       );
@@ -113,7 +117,9 @@ describe("the local Entra token endpoint", () => {
       const body = (await refused.json()) as Record<string, unknown>;
       expect(body).toMatchObject({ error: "invalid_client", error_codes: [7000215] });
       expect(String(body.error_description)).toMatch(
-        new RegExp(`^AADSTS7000215: Invalid client secret provided\\. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${localUnprivilegedIdentity.clientId}'\\.\\r\\nTrace ID: `),
+        new RegExp(
+          `^AADSTS7000215: Invalid client secret provided\\. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${localUnprivilegedIdentity.clientId}'\\.\\r\\nTrace ID: `,
+        ),
       );
       // Neither secret is echoed back (a one-letter one is in any text, so it is not looked for).
       expect(JSON.stringify(body)).not.toContain(clientSecret);
@@ -126,7 +132,11 @@ describe("the local Entra token endpoint", () => {
 
   it("refuses hostile and malformed requests with a 4xx and no body, and keeps serving", async () => {
     const cases: [string, () => Promise<Response>, number][] = [
-      ["another tenant", () => fetch(`${entra.url}/00000000-0000-4000-8000-000000000000/oauth2/v2.0/token`, { method: "POST", body: form({}) }), 404],
+      [
+        "another tenant",
+        () => fetch(`${entra.url}/00000000-0000-4000-8000-000000000000/oauth2/v2.0/token`, { method: "POST", body: form({}) }),
+        404,
+      ],
       ["a path outside it", () => fetch(`${entra.url}/${localTenantId}/oauth2/v2.0/../../../etc/passwd`), 404],
       ["GET", () => fetch(tokenUrl), 405],
       ["JSON", () => post(JSON.stringify(Object.fromEntries(form({}))), { "content-type": "application/json" }), 400],
