@@ -9,7 +9,7 @@ import type { IdentityEndpoint } from "../../local/identity/identityEndpoint.js"
 import { localSystemIdentity, localUnprivilegedIdentity } from "../../local/identity/localIdentities.js";
 import { bundleFunctionsApp } from "../../scripts/appBundle.mjs";
 import type { HealthReport } from "../../src/shared/healthReport.js";
-import { browserRequirements, launchTestBrowser, type TestBrowser } from "../fixtures/browser.js";
+import { browserSuiteRequirements, launchTestBrowser, type TestBrowser } from "../fixtures/browser.js";
 import { cliEnvironment, runCli } from "../fixtures/cli.js";
 import {
   call,
@@ -24,10 +24,7 @@ import { ledgerAudience } from "../fixtures/ledgerResource.js";
 import { startLedgerServer, type LedgerServer } from "../fixtures/ledgerServer.js";
 import { issueTestCertificate, startTestAzurite, startTestIdentityEndpoint, type TestAzurite } from "../fixtures/localServices.js";
 
-const requirements = browserRequirements();
-if (requirements.missing && process.env.CI) {
-  throw new Error(`The browser suite cannot run: ${requirements.missing}. CI must install them (.ci/run does).`);
-}
+const requirements = browserSuiteRequirements("browser suite");
 
 describe.skipIf(Boolean(requirements.missing))("a resource added to the list", () => {
   // Inside the project, so that the bundle finds @azure/functions in the project's node_modules.

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { IdentityEndpoint } from "../../local/identity/identityEndpoint.js";
 import type { WebPubSubEmulator } from "../../local/webpubsub/webPubSubEmulator.js";
-import { browserRequirements, launchTestBrowser, type TestBrowser } from "../fixtures/browser.js";
+import { browserSuiteRequirements, launchTestBrowser, type TestBrowser } from "../fixtures/browser.js";
 import {
   call,
   ensureBuilt,
@@ -27,11 +27,7 @@ import {
 } from "../fixtures/localServices.js";
 import { localWebPubSubId } from "../fixtures/spineApp.js";
 
-const requirements = browserRequirements();
-if (requirements.missing && process.env.CI) {
-  throw new Error(`The dashboard browser suite cannot run: ${requirements.missing}. CI must install them (.ci/run does).`);
-}
-if (requirements.missing) console.warn(`Skipping the dashboard browser suite: ${requirements.missing}.`);
+const requirements = browserSuiteRequirements("dashboard browser suite");
 
 const artifacts = join(projectRoot, "test-results");
 const systemEndpointCell = '[data-check="identity:endpoint"][data-identity="system"]';

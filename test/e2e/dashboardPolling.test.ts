@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { IdentityEndpoint } from "../../local/identity/identityEndpoint.js";
-import { browserRequirements, launchTestBrowser, type TestBrowser } from "../fixtures/browser.js";
+import { browserSuiteRequirements, launchTestBrowser, type TestBrowser } from "../fixtures/browser.js";
 import {
   ensureBuilt,
   projectRoot,
@@ -14,10 +14,7 @@ import {
 } from "../fixtures/devHost.js";
 import { startTestAzurite, startTestIdentityEndpoint, type TestAzurite } from "../fixtures/localServices.js";
 
-const requirements = browserRequirements();
-if (requirements.missing && process.env.CI) {
-  throw new Error(`The dashboard browser suite cannot run: ${requirements.missing}. CI must install them (.ci/run does).`);
-}
+const requirements = browserSuiteRequirements("dashboard browser suite");
 
 describe.skipIf(Boolean(requirements.missing))("the dashboard without Web PubSub", () => {
   let identityEndpoint: IdentityEndpoint;
