@@ -8,7 +8,7 @@ import { join, relative } from "node:path";
 const root = new URL("..", import.meta.url).pathname;
 
 /** The package version, inlined as the health report's releaseId. */
-export async function releaseId() {
+async function releaseId() {
   const { version } = JSON.parse(await readFile(join(root, "package.json"), "utf8"));
   return version;
 }
@@ -102,14 +102,21 @@ function onDemandPlugin(exportsByPath) {
   };
 }
 
-export async function bundleFunctionsApp({ entry, outdir, dashboardPlugin }) {
-  const lazyModules = new Map();
-  const common = {
+/** What every esbuild run of the project shares: Node 20, source maps, and the health report's releaseId. */
+export async function nodeBuildOptions() {
+  return {
     platform: "node",
     target: "node20",
     sourcemap: true,
     logLevel: "warning",
     define: { __RELEASE_ID__: JSON.stringify(await releaseId()) },
+  };
+}
+
+export async function bundleFunctionsApp({ entry, outdir, dashboardPlugin }) {
+  const lazyModules = new Map();
+  const common = {
+    ...(await nodeBuildOptions()),
     bundle: true,
     // @azure/functions-core is provided by the Functions worker (or the dev host) at run time.
     // @azure/functions stays a package so that the app and the host share one copy of the library.

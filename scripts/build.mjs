@@ -8,7 +8,7 @@
 import { build } from "esbuild";
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { bundleFunctionsApp, releaseId } from "./appBundle.mjs";
+import { bundleFunctionsApp, nodeBuildOptions } from "./appBundle.mjs";
 import { stageDeploymentPackage } from "./deploymentPackage.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -25,14 +25,7 @@ async function listTs(dir) {
 
 await rm(join(root, "dist"), { recursive: true, force: true });
 
-const common = {
-  platform: "node",
-  target: "node20",
-  sourcemap: true,
-  logLevel: "warning",
-  // The health report's releaseId.
-  define: { __RELEASE_ID__: JSON.stringify(await releaseId()) },
-};
+const common = await nodeBuildOptions();
 
 await bundleFunctionsApp({ entry: join(root, "src/index.ts"), outdir: join(root, "dist/app") });
 
