@@ -11,7 +11,8 @@
 // Access token request with a shared secret" on the same page). A secret that is not the principal's: 401
 // invalid_client, AADSTS7000215, captured in github.com/Azure/sap-automation/issues/418.
 // Anything else it refuses with the status alone: Entra's wording for those is not captured anywhere public. An
-// unknown client ID gets 400, a status not verified against Entra (AADSTS700016's captures show no status).
+// unknown client ID (AADSTS700016) and an expired assertion (AADSTS700024) get 400, a status not verified
+// against Entra: their captures show no status.
 //
 // Entra verifies the assertion's signature against its issuer's OIDC keys; this endpoint matches its issuer,
 // subject and audience against the federated credentials it was given and checks its expiry, nothing more: it
@@ -23,10 +24,10 @@ import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { decodeJwt } from "jose";
 import { z } from "zod";
 import { declaredLength, readBounded } from "../../src/shared/boundedBody.js";
+import { listenHttps } from "../listenHttps.js";
 import type { LocalIdentity } from "./localIdentities.js";
 
 /** A federated identity credential on a user-assigned identity: whose tokens it accepts. */
@@ -58,8 +59,6 @@ export interface EntraTokenEndpointOptions {
 
 export interface EntraTokenEndpoint {
   readonly url: string;
-  /** The token requests it answered, in order (never the assertion). */
-  readonly requests: readonly { clientId: string; scope: string; status: number }[];
   close(): Promise<void>;
 }
 
@@ -141,7 +140,6 @@ function invalidClientSecret(response: ServerResponse, clientId: string): void {
 }
 
 export async function startEntraTokenEndpoint(options: EntraTokenEndpointOptions): Promise<EntraTokenEndpoint> {
-  const requests: { clientId: string; scope: string; status: number }[] = [];
   const tokenPath = `/${options.tenantId}/oauth2/v2.0/token`;
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -161,22 +159,15 @@ export async function startEntraTokenEndpoint(options: EntraTokenEndpointOptions
     const resource = scope.slice(0, -"/.default".length);
     if ("client_secret" in parsed.data) {
       const principal = options.clientSecrets?.find((candidate) => candidate.identity.clientId === clientId);
-      if (!principal) {
-        requests.push({ clientId, scope, status: 400 });
-        return statusOnly(response, 400);
-      }
-      if (!secretsEqual(principal.secret, parsed.data.client_secret)) {
-        requests.push({ clientId, scope, status: 401 });
-        return invalidClientSecret(response, clientId);
-      }
-      return sendToken(response, { clientId, scope, resource, identity: principal.identity });
+      if (!principal) return statusOnly(response, 400);
+      if (!secretsEqual(principal.secret, parsed.data.client_secret)) return invalidClientSecret(response, clientId);
+      return sendToken(response, { resource, identity: principal.identity });
     }
     const assertion = parsed.data.client_assertion;
     let claims: z.infer<typeof assertionClaims>;
     try {
       claims = assertionClaims.parse(decodeJwt(assertion));
     } catch {
-      requests.push({ clientId, scope, status: 400 });
       return statusOnly(response, 400);
     }
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
@@ -187,23 +178,17 @@ export async function startEntraTokenEndpoint(options: EntraTokenEndpointOptions
         candidate.subject === claims.sub &&
         audiences.includes(candidate.audience),
     );
-    if (!credential || claims.exp * 1000 <= Date.now()) {
-      requests.push({ clientId, scope, status: 401 });
+    // An expired assertion is Entra's AADSTS700024, whose answer is not captured anywhere public: the status alone,
+    // and 400 is not verified against Entra.
+    if (claims.exp * 1000 <= Date.now()) return statusOnly(response, 400);
+    if (!credential) {
       return noMatchingFederatedRecord(response, { iss: claims.iss, sub: claims.sub, aud: audiences.join(",") });
     }
-    return sendToken(response, { clientId, scope, resource, identity: credential.identity });
+    return sendToken(response, { resource, identity: credential.identity });
   }
 
-  async function sendToken(
-    response: ServerResponse,
-    grant: { clientId: string; scope: string; resource: string; identity: LocalIdentity },
-  ): Promise<void> {
-    const accessToken = await options.mintToken({
-      resource: grant.resource,
-      identity: grant.identity,
-      lifetimeSeconds: tokenLifetimeSeconds,
-    });
-    requests.push({ clientId: grant.clientId, scope: grant.scope, status: 200 });
+  async function sendToken(response: ServerResponse, grant: { resource: string; identity: LocalIdentity }): Promise<void> {
+    const accessToken = await options.mintToken({ ...grant, lifetimeSeconds: tokenLifetimeSeconds });
     sendJson(response, 200, {
       token_type: "Bearer",
       expires_in: tokenLifetimeSeconds,
@@ -219,14 +204,11 @@ export async function startEntraTokenEndpoint(options: EntraTokenEndpointOptions
       else response.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  // A client that stops sending mid-request is cut off rather than held forever.
+  server.requestTimeout = 30_000;
+  const url = await listenHttps(server, options);
   return {
-    url: `https://${options.host ?? "127.0.0.1"}:${port}`,
-    requests,
+    url,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -79,7 +79,6 @@ describe("the local Entra token endpoint", () => {
       { client_assertion: assertion({ sub: "system:serviceaccount:default:default" }) },
       { client_assertion: assertion({ iss: "https://token.actions.githubusercontent.com" }) },
       { client_assertion: assertion({ aud: "api://other" }) },
-      { client_assertion: assertion({ expiresIn: "-1m" }) },
       { client_id: localUnprivilegedIdentity.clientId },
     ];
     for (const fields of refused) {
@@ -144,6 +143,11 @@ describe("the local Entra token endpoint", () => {
       ["a client ID that is no GUID", () => post(form({ client_id: "x'; DROP TABLE" })), 400],
       ["a scope without /.default", () => post(form({ scope: "https://storage.azure.com" })), 400],
       ["no assertion", () => post(form({ client_assertion: "" })), 400],
+      [
+        "an expired assertion (AADSTS700024, status unverified)",
+        () => post(form({ client_assertion: assertion({ expiresIn: "-1m" }) })),
+        400,
+      ],
       ["an assertion that is no JWT", () => post(form({ client_assertion: "not-a-jwt" })), 400],
       ["another assertion type", () => post(form({ client_assertion_type: "urn:x" })), 400],
       ["a body over 64 KiB", () => post(form({ client_assertion: "a".repeat(70_000) })), 413],
