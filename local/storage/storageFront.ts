@@ -117,7 +117,7 @@ export async function startStorageFront(options: StorageFrontOptions): Promise<S
     return sample?.kind === "http" ? sample : undefined;
   }
 
-  function forward(request: IncomingMessage, response: ServerResponse): void {
+  function forward(request: IncomingMessage, response: ServerResponse, path: string): void {
     const headers = { ...request.headers, host: upstream.host };
     const outgoing = httpsRequest(
       {
@@ -125,7 +125,7 @@ export async function startStorageFront(options: StorageFrontOptions): Promise<S
         hostname: upstream.hostname,
         port: upstream.port,
         method: request.method,
-        path: request.url,
+        path,
         headers,
         timeout: 60_000,
       },
@@ -169,7 +169,10 @@ export async function startStorageFront(options: StorageFrontOptions): Promise<S
       if (answer.kind === "http") send(response, answer);
       return;
     }
-    const url = new URL(request.url ?? "/", "https://front.invalid");
+    // Origin-form only (a leading "//" stays a path, not a host), dot segments resolved: the path whose permission
+    // is checked is the path Azurite gets, so that "/a/../b" cannot be checked as one container and served as another.
+    const url = new URL(`https://front.invalid${request.url ?? "/"}`);
+    const path = `${url.pathname}${url.search}`;
     const below = belowAccount(url.pathname);
     if (below !== undefined) {
       const needed = blobPermission(request.method ?? "GET", below, url.searchParams, accountId);
@@ -182,7 +185,7 @@ export async function startStorageFront(options: StorageFrontOptions): Promise<S
         return;
       }
     }
-    forward(request, response);
+    forward(request, response, path);
   }
 
   const server: Server = createServer({ cert: readFileSync(options.certPath), key: readFileSync(options.keyPath) }, (request, response) => {

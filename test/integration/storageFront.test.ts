@@ -2,6 +2,7 @@
 // failed, a caller without the operation's permission in the role table gets the service's 403, a closed
 // firewall refuses everyone, a replayed failure is sent byte for byte, and everything else reaches Azurite
 // through the real SDK.
+import { request as httpsRequest } from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import { BlobServiceClient, RestError } from "@azure/storage-blob";
@@ -146,7 +147,9 @@ describe("the storage front", () => {
       const error = await refusal(listOne(unprivileged(), "rbac-a"));
       expect(error.statusCode).toBe(403);
       expect(error.code).toBe("AuthorizationPermissionMismatch");
-      expect(error.message).toMatch(/^This request is not authorized to perform this operation using this permission\.\nRequestId:[0-9a-f-]{36}\nTime:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/);
+      expect(error.message).toMatch(
+        /^This request is not authorized to perform this operation using this permission\.\nRequestId:[0-9a-f-]{36}\nTime:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/,
+      );
       expect(error.message).not.toContain("4f5ba7a6-701e-0063-7d0c-4e2ebe000000");
     });
 
@@ -154,7 +157,9 @@ describe("the storage front", () => {
       const assignment = grant("Reader", localStorageAccountId);
       now += propagationDelayMs;
       try {
-        const container = new BlobServiceClient(front.blobEndpoint, unprivileged(), { retryOptions: { maxTries: 1 } }).getContainerClient("rbac-a");
+        const container = new BlobServiceClient(front.blobEndpoint, unprivileged(), { retryOptions: { maxTries: 1 } }).getContainerClient(
+          "rbac-a",
+        );
         await expect(container.getProperties()).resolves.toBeDefined();
         expect((await refusal(listOne(unprivileged(), "rbac-a"))).code).toBe("AuthorizationPermissionMismatch");
       } finally {
@@ -173,7 +178,68 @@ describe("the storage front", () => {
         const write = await refusal(service.getContainerClient("rbac-a").uploadBlockBlob("x.txt", "x", 1));
         expect(write.statusCode).toBe(403);
         expect(write.code).toBe("AuthorizationPermissionMismatch");
-        expect(await service.getContainerClient("rbac-a").getBlobClient("x.txt").exists().catch(() => "refused")).not.toBe(true);
+        expect(
+          await service
+            .getContainerClient("rbac-a")
+            .getBlobClient("x.txt")
+            .exists()
+            .catch(() => "refused"),
+        ).not.toBe(true);
+      } finally {
+        roles.remove(assignment.scope, assignment.name);
+        now += propagationDelayMs;
+      }
+    });
+
+    it("checks the container a request reaches: dot segments and a doubled slash cannot carry it to another", async () => {
+      const assignment = grant("Storage Blob Data Reader", containerScope("rbac-a"));
+      now += propagationDelayMs;
+      try {
+        const token = await identity.mintToken({ identity: localUnprivilegedIdentity, resource: "https://storage.azure.com" });
+        registerSecret(token);
+        const account = new URL(front.blobEndpoint);
+        // Raw paths, sent as written: fetch and the SDK would normalise them first.
+        const answerTo = (path: string) =>
+          new Promise<{ status: number; body: string }>((resolve, reject) => {
+            const sent = httpsRequest(
+              {
+                hostname: account.hostname,
+                port: account.port,
+                path,
+                headers: { authorization: `Bearer ${token}`, "x-ms-version": "2025-01-05" },
+                timeout: 10_000,
+              },
+              (answer) => {
+                let body = "";
+                answer.setEncoding("utf8");
+                answer.on("data", (chunk: string) => (body += chunk));
+                answer.on("end", () => resolve({ status: answer.statusCode ?? 0, body }));
+              },
+            );
+            sent.on("timeout", () => sent.destroy(new Error(`${path}: no answer in 10 s`)));
+            sent.on("error", reject);
+            sent.end();
+          });
+        const list = "?restype=container&comp=list&maxresults=1";
+        const listing = (container: string) => `ContainerName="${container}"`;
+        expect((await answerTo(`${account.pathname}/rbac-a${list}`)).body).toContain(listing("rbac-a"));
+        // Into the container the role does not cover: refused, however the path is written.
+        for (const path of [
+          `${account.pathname}/rbac-a/../rbac-b${list}`,
+          `${account.pathname}/rbac-a/%2e%2e/rbac-b${list}`,
+          `/${account.pathname}/rbac-b${list}`,
+          `${account.pathname}//rbac-b${list}`,
+        ]) {
+          const answer = await answerTo(path);
+          expect(answer.status, path).not.toBe(200);
+          expect(answer.body, path).not.toContain(listing("rbac-b"));
+        }
+        // Out of it and back: the container checked is the container served.
+        for (const path of [`${account.pathname}/rbac-b/../rbac-a${list}`, `${account.pathname}/rbac-b/%2e%2e/rbac-a${list}`]) {
+          const answer = await answerTo(path);
+          expect(answer.status, path).toBe(200);
+          expect(answer.body, path).toContain(listing("rbac-a"));
+        }
       } finally {
         roles.remove(assignment.scope, assignment.name);
         now += propagationDelayMs;
